@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "presetscan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "presetscan", targets: ["presetscan"]),
+        .library(name: "PresetScanKit", targets: ["PresetScanKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: Debian -dev packages, found through pkg-config.
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "PresetScanCore"),
+        .target(name: "PresetScanUnpack", dependencies: ["PresetScanCore", "CArchive", "CZlib"]),
+        .target(name: "PresetScanCrypto", dependencies: ["PresetScanCore", "CCrypto"]),
+        .target(
+            name: "PresetScanApps",
+            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto"]),
+        .target(
+            name: "PresetScanKit",
+            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanApps"]),
+        .executableTarget(
+            name: "presetscan",
+            dependencies: [
+                "PresetScanKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "PresetScanCoreTests", dependencies: ["PresetScanCore"]),
+        .testTarget(name: "PresetScanCryptoTests", dependencies: ["PresetScanCrypto"]),
+        .testTarget(name: "PresetScanAppsTests", dependencies: ["PresetScanApps", "PresetScanUnpack"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PresetScanKit"]),
+    ]
+)

@@ -1,0 +1,104 @@
+import PresetScanCore
+
+/// Everything presetscan learned about one app package: identity, signers, and what went wrong.
+///
+/// This is the record `inspect`, `list` and `scan` report; field names are the JSON contract.
+public struct AppRecord: Codable, Sendable, Equatable {
+    public var location: Location
+    /// `apk` (later: `apks`, `aab`, `hap`, `ipa`, `rpk`).
+    public var kind: String
+    public var size: UInt64
+    public var package: String?
+    /// `versionCodeMajor << 32 | versionCode`, as `PackageInfo.getLongVersionCode()`.
+    public var versionCode: UInt64?
+    public var versionName: String?
+    public var minSdk: Int?
+    public var targetSdk: Int?
+    /// Pre-release codename when `minSdkVersion` is a string (e.g. `"Q"`).
+    public var minSdkCodename: String?
+    /// Application label in the default configuration.
+    public var label: String?
+    /// Locale (BCP-47 style, `zh-CN`) → label; the default config is not repeated here.
+    public var labels: [String: String]
+    public var permissions: [String]
+    public var usesInternet: Bool
+    public var metaData: [MetaData]
+    /// Schemes present, in order `v1`, `v2`, `v3`, `v3.1`.
+    public var signatureSchemes: [String]
+    public var signers: [Signer]
+    /// Signature verification result; `nil` until verification is implemented.
+    public var verified: Bool?
+    public var warnings: [Diagnostic]
+    public var errors: [Diagnostic]
+
+    public init(location: Location, kind: String = "apk", size: UInt64) {
+        self.location = location
+        self.kind = kind
+        self.size = size
+        self.labels = [:]
+        self.permissions = []
+        self.usesInternet = false
+        self.metaData = []
+        self.signatureSchemes = []
+        self.signers = []
+        self.warnings = []
+        self.errors = []
+    }
+
+    /// A `<meta-data>` element of the manifest's `<application>`.
+    public struct MetaData: Codable, Sendable, Equatable {
+        public var name: String
+        /// The literal or resolved value; resource references are given as `@0x7f0b0001` when unresolved.
+        public var value: String?
+        /// `android:resource` reference, if any, as `@0x7f...`.
+        public var resource: String?
+        public init(name: String, value: String? = nil, resource: String? = nil) {
+            self.name = name
+            self.value = value
+            self.resource = resource
+        }
+    }
+}
+
+/// One signer certificate as a scheme presents it.
+public struct Signer: Codable, Sendable, Equatable, Hashable {
+    /// `v1`, `v2`, `v3` or `v3.1`.
+    public var scheme: String
+    public var subject: String
+    public var issuer: String
+    public var serialNumber: String
+    public var md5: String
+    public var sha1: String
+    public var sha256: String
+    /// `RSA`, `EC`, `DSA`, `Ed25519`, ...
+    public var publicKeyAlgorithm: String
+    public var publicKeyBits: Int
+    /// SHA-256 of the DER SubjectPublicKeyInfo.
+    public var publicKeySha256: String
+    public var rsaModulusHex: String?
+    public var rsaModulusDecimal: String?
+    /// SDK range the signer applies to (v3/v3.1; `nil` for v1/v2).
+    public var minSdk: Int?
+    public var maxSdk: Int?
+
+    public init(
+        scheme: String, subject: String, issuer: String, serialNumber: String, md5: String, sha1: String,
+        sha256: String, publicKeyAlgorithm: String, publicKeyBits: Int, publicKeySha256: String,
+        rsaModulusHex: String?, rsaModulusDecimal: String?, minSdk: Int? = nil, maxSdk: Int? = nil
+    ) {
+        self.scheme = scheme
+        self.subject = subject
+        self.issuer = issuer
+        self.serialNumber = serialNumber
+        self.md5 = md5
+        self.sha1 = sha1
+        self.sha256 = sha256
+        self.publicKeyAlgorithm = publicKeyAlgorithm
+        self.publicKeyBits = publicKeyBits
+        self.publicKeySha256 = publicKeySha256
+        self.rsaModulusHex = rsaModulusHex
+        self.rsaModulusDecimal = rsaModulusDecimal
+        self.minSdk = minSdk
+        self.maxSdk = maxSdk
+    }
+}
