@@ -29,9 +29,10 @@ let package = Package(
         .target(
             name: "PresetScanApps",
             dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto"]),
+        .target(name: "PresetScanReport", dependencies: ["PresetScanCore", "PresetScanApps"]),
         .target(
             name: "PresetScanKit",
-            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanApps"]),
+            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanApps", "PresetScanReport"]),
         .executableTarget(
             name: "presetscan",
             dependencies: [
@@ -40,8 +41,10 @@ let package = Package(
             ]),
 
         .testTarget(name: "PresetScanCoreTests", dependencies: ["PresetScanCore"]),
+        .testTarget(name: "PresetScanUnpackTests", dependencies: ["PresetScanUnpack", "CZlib"]),
         .testTarget(name: "PresetScanCryptoTests", dependencies: ["PresetScanCrypto"]),
         .testTarget(name: "PresetScanAppsTests", dependencies: ["PresetScanApps", "PresetScanUnpack"]),
+        .testTarget(name: "PresetScanReportTests", dependencies: ["PresetScanReport"], resources: [.copy("Golden")]),
         .testTarget(name: "EndToEndTests", dependencies: ["PresetScanKit"]),
     ]
 )

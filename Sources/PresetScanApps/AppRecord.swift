@@ -102,3 +102,59 @@ public struct Signer: Codable, Sendable, Equatable, Hashable {
         self.maxSdk = maxSdk
     }
 }
+
+// Optional fields are written as explicit `null` so that consumers see every key of the contract.
+extension AppRecord {
+    enum CodingKeys: String, CodingKey {
+        case location, kind, size, package, versionCode, versionName, minSdk, targetSdk, minSdkCodename, label, labels,
+            permissions, usesInternet, metaData, signatureSchemes, signers, verified, warnings, errors
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(location, forKey: .location)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(size, forKey: .size)
+        try c.encode(package, forKey: .package)
+        try c.encode(versionCode, forKey: .versionCode)
+        try c.encode(versionName, forKey: .versionName)
+        try c.encode(minSdk, forKey: .minSdk)
+        try c.encode(targetSdk, forKey: .targetSdk)
+        try c.encodeIfPresent(minSdkCodename, forKey: .minSdkCodename)
+        try c.encode(label, forKey: .label)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(permissions, forKey: .permissions)
+        try c.encode(usesInternet, forKey: .usesInternet)
+        try c.encode(metaData, forKey: .metaData)
+        try c.encode(signatureSchemes, forKey: .signatureSchemes)
+        try c.encode(signers, forKey: .signers)
+        try c.encode(verified, forKey: .verified)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(errors, forKey: .errors)
+    }
+}
+
+extension Signer {
+    enum CodingKeys: String, CodingKey {
+        case scheme, subject, issuer, serialNumber, md5, sha1, sha256, publicKeyAlgorithm, publicKeyBits,
+            publicKeySha256, rsaModulusHex, rsaModulusDecimal, minSdk, maxSdk
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scheme, forKey: .scheme)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(issuer, forKey: .issuer)
+        try c.encode(serialNumber, forKey: .serialNumber)
+        try c.encode(md5, forKey: .md5)
+        try c.encode(sha1, forKey: .sha1)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(publicKeyAlgorithm, forKey: .publicKeyAlgorithm)
+        try c.encode(publicKeyBits, forKey: .publicKeyBits)
+        try c.encode(publicKeySha256, forKey: .publicKeySha256)
+        try c.encode(rsaModulusHex, forKey: .rsaModulusHex)
+        try c.encode(rsaModulusDecimal, forKey: .rsaModulusDecimal)
+        try c.encode(minSdk, forKey: .minSdk)
+        try c.encode(maxSdk, forKey: .maxSdk)
+    }
+}

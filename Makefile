@@ -1,0 +1,42 @@
+# presetscan — build, test and demo on Debian. Run as root to let it install missing packages.
+SWIFT ?= swift
+CONFIG ?= release
+BIN = .build/$(CONFIG)/presetscan
+
+# Build: C libraries for the shims. Tests: the real tools whose output is ground truth,
+# and the corpus of real APKs.
+BUILD_PACKAGES = pkg-config libarchive-dev libssl-dev zlib1g-dev
+TEST_PACKAGES = aapt apksigner androguard unzip python3 openssl time
+
+.PHONY: all build deps deps-build test demo groundtruth samples bench clean
+
+all: build
+
+deps-build:
+	@sh .ci/apt-ensure $(BUILD_PACKAGES)
+
+deps: deps-build
+	@sh .ci/apt-ensure $(TEST_PACKAGES)
+
+build: deps-build
+	$(SWIFT) build -c $(CONFIG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --no-parallel
+
+demo: build
+	@echo "== presetscan inspect Samples/apk/*.apk"
+	-$(BIN) inspect Samples/apk/*.apk
+
+groundtruth: deps
+	bash Samples/groundtruth.sh
+
+samples: deps
+	bash Samples/make-samples.sh
+
+bench: deps build
+	PRESETSCAN=$(BIN) bash Benchmarks/inspect-corpus.sh
+
+clean:
+	rm -rf .build

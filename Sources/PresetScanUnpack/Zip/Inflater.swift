@@ -1,0 +1,75 @@
+import CZlib
+
+/// Why zlib could not inflate a stream.
+public enum InflateError: Error, Equatable, CustomStringConvertible {
+    /// `inflateInit2` failed (out of memory).
+    case initFailed(Int32)
+    /// The deflate stream is corrupt; zlib's message is kept.
+    case dataError(String)
+    /// The stream ended before its final block.
+    case truncated
+
+    public var description: String {
+        switch self {
+        case let .initFailed(code): "zlib inflateInit2 failed (\(code))"
+        case let .dataError(message): "corrupt deflate data: \(message)"
+        case .truncated: "deflate stream ends early"
+        }
+    }
+}
+
+/// Raw deflate (RFC 1951) through zlib, with a hard cap on output.
+public enum Inflater {
+    public struct Result: Sendable {
+        public var bytes: [UInt8]
+        /// Output reached `maxOutput` before the stream ended.
+        public var truncatedAtLimit: Bool
+    }
+
+    /// Inflates `input`; stops at `maxOutput` bytes so a bomb cannot exhaust memory.
+    public static func inflateRaw(_ input: [UInt8], expectedSize: Int, maxOutput: Int) throws -> Result {
+        var stream = z_stream()
+        let initCode = inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard initCode == Z_OK else { throw InflateError.initFailed(initCode) }
+        defer { inflateEnd(&stream) }
+
+        var output = [UInt8](repeating: 0, count: max(0, min(expectedSize, maxOutput)) + 1)
+        var produced = 0
+        var finished = false
+        var status: Int32 = Z_OK
+        input.withUnsafeBufferPointer { inBuf in
+            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
+            stream.avail_in = UInt32(clamping: inBuf.count)
+            while true {
+                if produced == output.count {
+                    if output.count > maxOutput { break }
+                    let grown = min(maxOutput + 1, max(output.count * 2, 64 << 10))
+                    output.append(contentsOf: repeatElement(0, count: grown - output.count))
+                }
+                let room = output.count - produced
+                output.withUnsafeMutableBufferPointer { outBuf in
+                    stream.next_out = outBuf.baseAddress! + produced
+                    stream.avail_out = UInt32(clamping: room)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                }
+                produced = Int(stream.total_out)
+                if status == Z_STREAM_END { finished = true; break }
+                if status != Z_OK { break }
+                if stream.avail_in == 0 && stream.avail_out != 0 { break }
+            }
+        }
+        if !finished {
+            if produced > maxOutput {
+                return Result(bytes: Array(output[0..<maxOutput]), truncatedAtLimit: true)
+            }
+            if status == Z_DATA_ERROR || status == Z_NEED_DICT || status == Z_STREAM_ERROR || status == Z_MEM_ERROR {
+                let message = stream.msg.map { String(cString: $0) } ?? "code \(status)"
+                throw InflateError.dataError(message)
+            }
+            throw InflateError.truncated
+        }
+        if produced > maxOutput { return Result(bytes: Array(output[0..<maxOutput]), truncatedAtLimit: true) }
+        output.removeSubrange(produced...)
+        return Result(bytes: output, truncatedAtLimit: false)
+    }
+}
