@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "PresetScanCryptoTests", dependencies: ["PresetScanCrypto"]),
         .testTarget(name: "PresetScanAppsTests", dependencies: ["PresetScanApps", "PresetScanUnpack"]),
         .testTarget(name: "PresetScanReportTests", dependencies: ["PresetScanReport"], resources: [.copy("Golden")]),
+        .testTarget(name: "PresetScanKitTests", dependencies: ["PresetScanKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PresetScanKit"]),
     ]
 )

@@ -8,7 +8,7 @@ struct PresetScan: ParsableCommand {
         commandName: "presetscan",
         abstract: "Prove that a device build presets no unfiled app.",
         version: PresetScanVersion.current,
-        subcommands: [])
+        subcommands: [Inspect.self])
 }
 
 /// Exit codes shared by the commands (SPEC §5).

@@ -42,9 +42,22 @@ extension ZipArchive {
         return notes
     }
 
+    /// Whether the entry's bytes are used as they are.
+    ///
+    /// Android reads an unknown method as stored; apksig (and the platform's JAR verifier) inflate
+    /// any non-stored entry. An unknown method whose sizes differ cannot be stored, so it is inflated.
+    public func isReadAsStored(_ entry: Zip.Entry) -> Bool {
+        entry.method == Zip.methodStored
+            || (entry.method != Zip.methodDeflate && entry.compressedSize == entry.uncompressedSize)
+    }
+
     /// The stored bytes of an entry as a view into the archive, without copying, or nil when compressed.
     public func storedSource(of entry: Zip.Entry) throws -> ByteSource? {
-        guard entry.method != Zip.methodDeflate else { return nil }
+        guard isReadAsStored(entry) else { return nil }
+        return try rawStoredSource(of: entry)
+    }
+
+    private func rawStoredSource(of entry: Zip.Entry) throws -> ByteSource {
         let (start, _) = try dataOffset(of: entry)
         // Stored: the data is the uncompressed size; bounded by the file itself.
         let length = entry.uncompressedSize
@@ -79,6 +92,9 @@ extension ZipArchive {
         do {
             result = try Inflater.inflateRaw(compressed, expectedSize: Int(entry.uncompressedSize), maxOutput: Int(outputCap))
         } catch let e as InflateError {
+            if entry.method != Zip.methodDeflate, let raw = try? rawStoredSource(of: entry), raw.size <= UInt64(cap) {
+                return try raw.readAll()
+            }
             throw ZipError.entry(name: entry.debugName, reason: "\(e)")
         }
         if result.truncatedAtLimit {

@@ -70,7 +70,7 @@ public final class ZipArchive: @unchecked Sendable {
             }
             if entry.method != Zip.methodStored && entry.method != Zip.methodDeflate {
                 notes.append(Diagnostic(.warning, "zip.unknown-method",
-                    "\(entry.name) uses compression method \(entry.method); read as stored, as Android's resource loader does"))
+                    "\(entry.name) uses compression method \(entry.method); Android reads it as stored, presetscan inflates it when its sizes differ"))
             }
             if entry.nameBytes.contains(0) || entry.name.hasPrefix("/") || entry.name.split(separator: "/").contains("..") {
                 notes.append(Diagnostic(.warning, "zip.suspicious-name", "entry name \(entry.debugName) is not a plain relative path"))

@@ -1,0 +1,252 @@
+import PresetScanCore
+import PresetScanCrypto
+import PresetScanUnpack
+
+/// Reads one APK the way the platform does and produces its `AppRecord`.
+///
+/// Only the central directory, `AndroidManifest.xml`, `resources.arsc` (when the manifest
+/// refers to it), the signature block files and the APK Signing Block are read.
+public enum APKReader {
+    /// Android permissions that let an app reach the network.
+    public static let internetPermission = "android.permission.INTERNET"
+
+    public static func read(source: ByteSource, location: Location, limits: Limits = .default) -> AppRecord {
+        var record = AppRecord(location: location, kind: "apk", size: source.size)
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(source: source, limits: limits)
+        } catch let error as ZipError {
+            let code = error == .notAZip ? "apk.not-a-zip" : "apk.zip-unreadable"
+            record.errors.append(Diagnostic(.error, code, "\(error)", location: location))
+            return record
+        } catch {
+            record.errors.append(Diagnostic(.error, "apk.unreadable", "\(error)", location: location))
+            return record
+        }
+        record.warnings += archive.diagnostics.map { located($0, location) }
+
+        var resources = LazyResources(archive: archive, limits: limits)
+        readManifest(archive, &record, &resources, limits: limits)
+        readSigners(archive, &record, limits: limits)
+        record.warnings += resources.diagnostics.map { located($0, location) }
+        return record
+    }
+
+    private static func located(_ d: Diagnostic, _ location: Location) -> Diagnostic {
+        var d = d
+        if d.location == nil { d.location = location }
+        return d
+    }
+
+    // MARK: - Manifest
+
+    private static func readManifest(
+        _ archive: ZipArchive, _ record: inout AppRecord, _ resources: inout LazyResources, limits: Limits
+    ) {
+        let location = record.location
+        guard let entry = archive.entry(named: "AndroidManifest.xml") else {
+            record.errors.append(Diagnostic(.error, "apk.no-manifest", "no AndroidManifest.xml entry", location: location))
+            return
+        }
+        let manifest: AndroidManifest
+        do {
+            let (_, local) = try archive.dataOffset(of: entry)
+            record.warnings += archive.localHeaderDiagnostics(for: entry, local: local).map { located($0, location) }
+            let bytes = try archive.data(of: entry)
+            manifest = try AndroidManifest.parse(bytes, limits: limits)
+        } catch {
+            record.errors.append(Diagnostic(.error, "apk.manifest-unreadable", "AndroidManifest.xml: \(error)", location: location))
+            return
+        }
+        record.warnings += manifest.warnings.map { located($0, location.appending("AndroidManifest.xml")) }
+        record.package = manifest.package
+        if record.package == nil {
+            record.errors.append(Diagnostic(.error, "apk.no-package", "the manifest has no package name", location: location))
+        }
+
+        let code = integer(manifest.versionCode, &resources)
+        let major = integer(manifest.versionCodeMajor, &resources) ?? 0
+        if let code {
+            record.versionCode = UInt64(UInt32(truncatingIfNeeded: major)) << 32 | UInt64(UInt32(truncatingIfNeeded: code))
+        }
+        record.versionName = text(manifest.versionName, &resources)
+        if let minSdk = manifest.minSdkVersion {
+            if let n = integer(minSdk, &resources) {
+                record.minSdk = Int(n)
+            } else if let name = text(minSdk, &resources) {
+                if let n = Int(name) { record.minSdk = n } else { record.minSdkCodename = name }
+            }
+        }
+        if let target = manifest.targetSdkVersion {
+            if let n = integer(target, &resources) {
+                record.targetSdk = Int(n)
+            } else if let name = text(target, &resources), let n = Int(name) {
+                record.targetSdk = n
+            }
+        }
+        record.permissions = manifest.permissions
+        record.usesInternet = manifest.permissions.contains(internetPermission)
+
+        switch manifest.applicationLabel {
+        case .reference(let id)?:
+            if let table = resources.table {
+                record.label = table.resolveString(id)
+                record.labels = table.labelsForEveryLocale(id)
+            } else {
+                record.warnings.append(Diagnostic(.warning, "apk.unresolved-label",
+                    "label refers to resource \(reference(id)) but resources.arsc is missing or unreadable",
+                    location: location))
+            }
+        case let value?:
+            record.label = value.literalText
+        case nil:
+            break
+        }
+
+        record.metaData = manifest.metaData.compactMap { element in
+            guard let name = element.name else { return nil }
+            var value: String? = nil
+            if let v = element.value {
+                if case .reference(let id) = v {
+                    value = resources.table?.resolveString(id) ?? reference(id)
+                } else {
+                    value = v.literalText
+                }
+            }
+            var resource: String? = nil
+            if case .reference(let id)? = element.resource { resource = reference(id) }
+            return AppRecord.MetaData(name: name, value: value, resource: resource)
+        }
+    }
+
+    private static func reference(_ id: UInt32) -> String {
+        "@0x" + String(id, radix: 16).leftPadded(to: 8)
+    }
+
+    private static func integer(_ value: ResValue?, _ resources: inout LazyResources) -> Int64? {
+        switch value {
+        case .int(let n)?: return n
+        case .string(let s)?: return Int64(s.trimmingSpaces)
+        case .reference(let id)?:
+            guard let s = resources.table?.resolveString(id) else { return nil }
+            return Int64(s.trimmingSpaces)
+        default: return nil
+        }
+    }
+
+    private static func text(_ value: ResValue?, _ resources: inout LazyResources) -> String? {
+        switch value {
+        case .reference(let id)?: return resources.table?.resolveString(id)
+        case let v?: return v.literalText
+        case nil: return nil
+        }
+    }
+
+    // MARK: - Signing
+
+    private static func readSigners(_ archive: ZipArchive, _ record: inout AppRecord, limits: Limits) {
+        let location = record.location
+        var schemes: [String] = []
+        var signers: [Signer] = []
+
+        var blocks: [(path: String, bytes: [UInt8])] = []
+        for entry in archive.entries where isSignatureBlockFile(entry.name) {
+            // A block counts only beside its signature file, as in apksig's V1SchemeVerifier.
+            let base = entry.name[..<(entry.name.lastIndex(of: ".") ?? entry.name.endIndex)]
+            guard archive.entry(named: base + ".SF") != nil else {
+                record.warnings.append(Diagnostic(.warning, "signing.v1-partial",
+                    "partial JAR signature: \(entry.debugName) has no \(base).SF; its certificate is not a signer",
+                    location: location))
+                continue
+            }
+            do {
+                blocks.append((entry.name, try archive.data(of: entry, maxBytes: 16 << 20)))
+            } catch {
+                record.warnings.append(Diagnostic(.warning, "signing.v1-unreadable", "\(error)", location: location))
+            }
+        }
+        if !blocks.isEmpty {
+            let v1 = APKSignatureSchemes.v1Signers(signatureBlocks: blocks)
+            record.warnings += v1.diagnostics.map { located($0, location) }
+            if !v1.signers.isEmpty {
+                schemes.append("v1")
+                signers += v1.signers
+            }
+        }
+
+        do {
+            if let block = try APKSigningBlock.locate(in: archive.source, centralDirectoryOffset: archive.centralDirectoryOffset) {
+                let found = APKSignatureSchemes.signers(in: block)
+                schemes += found.schemes
+                signers += found.signers
+                record.warnings += found.diagnostics.map { located($0, location) }
+            }
+        } catch {
+            record.warnings.append(Diagnostic(.warning, "signing.block-malformed", "APK Signing Block: \(error)", location: location))
+        }
+        record.signatureSchemes = schemes
+        record.signers = signers
+        record.verified = nil
+    }
+
+    /// `META-INF/NAME.RSA|DSA|EC` directly under META-INF, case-insensitively (as apksig matches).
+    static func isSignatureBlockFile(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        guard upper.hasPrefix("META-INF/") else { return false }
+        let rest = upper.dropFirst("META-INF/".count)
+        guard !rest.contains("/") else { return false }
+        return rest.hasSuffix(".RSA") || rest.hasSuffix(".DSA") || rest.hasSuffix(".EC")
+    }
+}
+
+/// `resources.arsc`, parsed at most once and only when the manifest needs it.
+struct LazyResources {
+    let archive: ZipArchive
+    let limits: Limits
+    private var loaded = false
+    private var cached: ResourceTable?
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(archive: ZipArchive, limits: Limits) {
+        self.archive = archive
+        self.limits = limits
+    }
+
+    var table: ResourceTable? {
+        mutating get {
+            if !loaded {
+                loaded = true
+                load()
+            }
+            return cached
+        }
+    }
+
+    private mutating func load() {
+        guard let entry = archive.entry(named: "resources.arsc") else {
+            diagnostics.append(Diagnostic(.warning, "apk.no-resources", "the manifest refers to resources but there is no resources.arsc"))
+            return
+        }
+        do {
+            let bytes = try archive.data(of: entry)
+            let table = try ResourceTable(bytes: bytes, limits: limits)
+            diagnostics += table.warnings
+            cached = table
+        } catch {
+            diagnostics.append(Diagnostic(.warning, "apk.resources-unreadable", "resources.arsc: \(error)"))
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
