@@ -7,6 +7,8 @@ BIN = .build/$(CONFIG)/presetscan
 # and the corpus of real APKs.
 BUILD_PACKAGES = pkg-config libarchive-dev libssl-dev zlib1g-dev
 TEST_PACKAGES = aapt apksigner androguard unzip python3 openssl time
+# Only to remake the sample APKs: framework-res.apk stands in for android.jar.
+SAMPLE_PACKAGES = android-framework-res zipalign
 
 .PHONY: all build deps deps-build test demo groundtruth samples bench clean
 
@@ -33,6 +35,7 @@ groundtruth: deps
 	bash Samples/groundtruth.sh
 
 samples: deps
+	@sh .ci/apt-ensure $(SAMPLE_PACKAGES)
 	bash Samples/make-samples.sh
 
 bench: deps build
