@@ -2,10 +2,15 @@
 public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Severity: String, Codable, Sendable, Comparable {
         case info, warning, error
-        public static func < (a: Severity, b: Severity) -> Bool {
-            let order: [Severity] = [.info, .warning, .error]
-            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+        var rank: Int {
+            switch self {
+            case .info: 0
+            case .warning: 1
+            case .error: 2
+            }
         }
+
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
 
     public var severity: Severity

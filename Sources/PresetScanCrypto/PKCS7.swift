@@ -24,8 +24,8 @@ public enum PKCS7 {
         var firstError: Error?
         for encoding in signedData.certificates.prefix(maxCertificates) {
             do {
-                let handle = try X509Handle(der: encoding)
-                decoded.append((handle, try X509Certificate(handle: handle, der: encoding)))
+                let entry = try CertificateCache.shared.decode(encoding)
+                decoded.append((entry.handle, entry.certificate))
             } catch {
                 firstError = firstError ?? error
             }

@@ -18,15 +18,18 @@ public struct Inspector: Sendable {
 
     /// One record per path, in the order given; unreadable paths get a record with `errors`.
     public func inspect(paths: [String]) -> [AppRecord] {
-        let results = ResultSlots<AppRecord>(count: paths.count)
-        let next = Counter()
+        let results = Locked<[AppRecord?]>(Array(repeating: nil, count: paths.count))
+        let next = Locked(0)
         let workers = min(jobs, max(1, paths.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = next.take(below: paths.count) {
-                results[i] = inspect(path: paths[i])
+            while true {
+                let i = next.withLock { n -> Int in defer { n += 1 }; return n }
+                guard i < paths.count else { return }
+                let record = inspect(path: paths[i])
+                results.withLock { $0[i] = record }
             }
         }
-        return results.values()
+        return results.withLock { $0.compactMap { $0 } }
     }
 
     /// Reads one file as an app package (found by content, not by name).
@@ -41,33 +44,4 @@ public struct Inspector: Sendable {
             return record
         }
     }
-}
-
-/// Hands out indices to worker threads.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
-/// Fixed slots written by parallel workers, read once all are done.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(i: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return slots[i] }
-        set { lock.lock(); slots[i] = newValue; lock.unlock() }
-    }
-
-    func values() -> [T] { slots.compactMap { $0 } }
 }

@@ -142,7 +142,7 @@ struct SignatureSchemeSigner {
         }
         let certificate: X509Certificate
         do {
-            certificate = try X509Certificate(der: first.windowBytes)
+            certificate = try X509Certificate.decoded(der: first.windowBytes)
         } catch {
             diagnostics.append(Diagnostic(
                 .error, "\(code)-bad-certificate", "\(label): certificate at offset \(first.absoluteOffset): \(error)"))
