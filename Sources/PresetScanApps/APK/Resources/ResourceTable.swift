@@ -238,14 +238,17 @@ public final class ResourceTable: Sendable {
     /// The candidate for `locale` (nil: default locale), falling back from language-region to
     /// language to the default locale as resource lookup does.
     private func select(_ id: UInt32, locale: String?) -> Candidate? {
-        let all = candidates(id)
+        select(from: Dictionary(grouping: candidates(id)) { $0.type.config.localeKey }, locale: locale)
+    }
+
+    /// `select` over candidates already grouped by locale key (nil: no locale).
+    private func select(from groups: [String?: [Candidate]], locale: String?) -> Candidate? {
         var wanted = locale
         while let key = wanted {
-            let group = all.filter { $0.type.config.localeKey == key }
-            if let chosen = best(group) { return chosen }
+            if let group = groups[key], let chosen = best(group) { return chosen }
             wanted = key.lastIndex(of: "-").map { String(key[..<$0]) }
         }
-        return best(all.filter { !$0.type.config.hasLocale })
+        return groups[nil].flatMap { group in best(group.filter { !$0.type.config.hasLocale }) }
     }
 
     /// Follows references from `value` until a string, in the same locale; `lookups` counts the
@@ -329,8 +332,9 @@ public final class ResourceTable: Sendable {
     /// as aapt's `application-label-<locale>` lines. Empty results are left out.
     public func labelsForEveryLocale(_ id: UInt32) -> [String: String] {
         var result: [String: String] = [:]
+        let groups = Dictionary(grouping: candidates(id)) { $0.type.config.localeKey }
         for key in locales {
-            guard let chosen = select(id, locale: key),
+            guard let chosen = select(from: groups, locale: key),
                 let text = resolve(chosen.entry.value, locale: key, lookups: 1, seen: [id]), !text.isEmpty
             else { continue }
             result[key] = text
