@@ -189,13 +189,17 @@ public enum APKReader {
         record.verified = nil
     }
 
-    /// `META-INF/NAME.RSA|DSA|EC` directly under META-INF, case-insensitively (as apksig matches).
+    /// `META-INF/NAME.RSA|DSA|EC` directly under META-INF, the extension in any case.
+    ///
+    /// Byte-level, since it runs on every entry of every APK.
     static func isSignatureBlockFile(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        guard upper.hasPrefix("META-INF/") else { return false }
-        let rest = upper.dropFirst("META-INF/".count)
-        guard !rest.contains("/") else { return false }
-        return rest.hasSuffix(".RSA") || rest.hasSuffix(".DSA") || rest.hasSuffix(".EC")
+        let bytes = name.utf8
+        let prefix = "META-INF/".utf8
+        guard bytes.count > prefix.count + 3, bytes.starts(with: prefix) else { return false }
+        guard !bytes.dropFirst(prefix.count).contains(UInt8(ascii: "/")) else { return false }
+        func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7a ? b - 0x20 : b }
+        let tail = bytes.suffix(4).map(upper)
+        return tail.elementsEqual(".RSA".utf8) || tail.elementsEqual(".DSA".utf8) || tail.dropFirst().elementsEqual(".EC".utf8)
     }
 }
 

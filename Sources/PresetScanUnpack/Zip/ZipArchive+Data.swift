@@ -6,7 +6,7 @@ extension ZipArchive {
     /// Sizes and method come from the central directory (libziparchive trusts it over the local header).
     public func dataOffset(of entry: Zip.Entry) throws -> (offset: UInt64, local: Zip.LocalHeader) {
         let (headerOffset, overflow) = entry.localHeaderOffset.addingReportingOverflow(offsetAdjustment)
-        guard !overflow, headerOffset < centralDirectoryOffset || headerOffset < source.size else {
+        guard !overflow, headerOffset < source.size else {
             throw ZipError.entry(name: entry.debugName, reason: "local header offset \(entry.localHeaderOffset) out of range")
         }
         let fixed: [UInt8]
@@ -84,6 +84,11 @@ extension ZipArchive {
         }
         guard entry.uncompressedSize <= UInt64(cap) else {
             throw ZipError.limit(name: entry.debugName, reason: "declares \(entry.uncompressedSize) bytes, limit \(cap)")
+        }
+        // Deflate never grows data by more than a few bytes per 16 KiB block, so compressed input
+        // beyond that bound is not read into memory.
+        guard entry.compressedSize <= UInt64(cap) + UInt64(cap) / 1000 + 1024 else {
+            throw ZipError.limit(name: entry.debugName, reason: "\(entry.compressedSize) compressed bytes, limit \(cap)")
         }
         let (ratioCap, overflow) = entry.compressedSize.multipliedReportingOverflow(by: limits.maxCompressionRatio)
         let outputCap = min(UInt64(cap), overflow ? UInt64(cap) : max(ratioCap, 1 << 20))

@@ -72,7 +72,7 @@ public final class ZipArchive: @unchecked Sendable {
                 notes.append(Diagnostic(.warning, "zip.unknown-method",
                     "\(entry.name) uses compression method \(entry.method); Android reads it as stored, presetscan inflates it when its sizes differ"))
             }
-            if entry.nameBytes.contains(0) || entry.name.hasPrefix("/") || entry.name.split(separator: "/").contains("..") {
+            if Self.isSuspiciousName(entry.nameBytes) {
                 notes.append(Diagnostic(.warning, "zip.suspicious-name", "entry name \(entry.debugName) is not a plain relative path"))
             }
         }
@@ -86,6 +86,19 @@ public final class ZipArchive: @unchecked Sendable {
         }
         self.firstIndexByName = index
         self.diagnostics = notes
+    }
+
+    /// A NUL, an absolute path or a `..` component: names meant to escape an extraction folder.
+    static func isSuspiciousName(_ name: [UInt8]) -> Bool {
+        if name.first == UInt8(ascii: "/") || name.contains(0) { return true }
+        var componentStart = 0
+        for i in 0...name.count where i == name.count || name[i] == UInt8(ascii: "/") {
+            if i - componentStart == 2, name[componentStart] == UInt8(ascii: "."), name[componentStart + 1] == UInt8(ascii: ".") {
+                return true
+            }
+            componentStart = i + 1
+        }
+        return false
     }
 
     /// The first entry with this exact name (libziparchive's lookup).

@@ -130,6 +130,16 @@ private struct ManifestReader {
     /// A string of the pool; an unreadable one is reported once and read as nil.
     mutating func text(_ index: UInt32) -> String? {
         guard index != ResStringPool.noIndex else { return nil }
+        if let known = decoded[index] { return known }
+        let text = decodeOnce(index)
+        decoded[index] = .some(text)
+        return text
+    }
+
+    /// Element and attribute names repeat on every node, so each string is decoded once.
+    private var decoded: [UInt32: String?] = [:]
+
+    private mutating func decodeOnce(_ index: UInt32) -> String? {
         do {
             let (text, unterminated) = try tree.strings.decode(index)
             if unterminated, badStrings.insert(index).inserted { unterminatedStrings.append((index, text)) }

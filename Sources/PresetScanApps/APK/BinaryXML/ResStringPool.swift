@@ -105,8 +105,17 @@ struct ResStringPool: Sendable {
     /// `unterminated` is set when no NUL follows the text: the platform refuses such a string,
     /// but its characters are all there, so it is returned for the caller to flag.
     func decode(_ index: UInt32) throws -> (text: String, unterminated: Bool) {
+        do {
+            return try decodeUnnamed(index)
+        } catch var error as ParseError {
+            // Named only on failure: building the name for every string cost more than decoding it.
+            error.structure = "ResStringPool string #\(index)"
+            throw error
+        }
+    }
+
+    private func decodeUnnamed(_ index: UInt32) throws -> (text: String, unterminated: Bool) {
         var reader = chunk
-        reader.structure = "ResStringPool string #\(index)"
         guard index < UInt32(count) else {
             throw reader.error("index \(index) is outside the pool's \(count) strings", at: reader.start)
         }
@@ -117,7 +126,7 @@ struct ResStringPool: Sendable {
         guard relative < stringsEnd - stringsStart else {
             throw reader.error("offset \(entry) is past the string data (\(stringsEnd - stringsStart) bytes)")
         }
-        var data = try chunk.sub(at: stringsStart, length: stringsEnd - stringsStart, structure: reader.structure)
+        var data = try chunk.sub(at: stringsStart, length: stringsEnd - stringsStart)
         try data.seek(to: relative)
         return isUTF8 ? try Self.decodeUTF8(&data) : try Self.decodeUTF16(&data)
     }
