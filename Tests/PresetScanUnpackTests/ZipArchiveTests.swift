@@ -85,6 +85,20 @@ struct ZipArchiveTests {
         #expect(zip.diagnostics.contains { $0.code == "zip.unknown-method" })
     }
 
+    @Test func unknownMethodWithDeflatedDataIsInflated() throws {
+        // apksig's "weird-compression-method" vector: method 21 over deflated bytes.
+        let text = String(repeating: "signature block ", count: 64)
+        var w = ZipWriter()
+        w.items.append(.init(name: "META-INF/CERT.RSA", data: Array(text.utf8), method: 8))
+        var bytes = w.build()
+        // Patch the method in the central directory (offset 10 of the header) to 21.
+        let cd = bytes.count - 22 - (46 + "META-INF/CERT.RSA".utf8.count)
+        bytes[cd + 10] = 21
+        let zip = try open(bytes)
+        #expect(zip.entries[0].method == 21)
+        #expect(try zip.data(of: zip.entries[0]) == Array(text.utf8))
+    }
+
     @Test func encryptionFlagIsIgnored() throws {
         var w = ZipWriter()
         w.items.append(.init(name: "classes.dex", data: Array("dex".utf8), flags: 1))

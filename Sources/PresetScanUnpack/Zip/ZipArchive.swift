@@ -203,7 +203,10 @@ public final class ZipArchive: @unchecked Sendable {
             throw ZipError.limit(name: "central directory", reason: "\(expected) entries, limit \(limits.maxZipEntries)")
         }
         // Each entry needs 46 bytes, so a bogus count cannot make us allocate more than the CD holds.
-        guard size <= UInt64(Int32.max), expected <= size / UInt64(Zip.Entry.fixedSize) + 1 else {
+        guard size <= UInt64(limits.maxEntryBytes) else {
+            throw ZipError.limit(name: "central directory", reason: "\(size) bytes, limit \(limits.maxEntryBytes)")
+        }
+        guard expected <= size / UInt64(Zip.Entry.fixedSize) + 1 else {
             throw ZipError.malformed(ParseError("ZIP central directory", at: offset,
                 "\(expected) entries cannot fit in \(size) bytes"))
         }
