@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries: Debian -dev packages, found through pkg-config.
@@ -26,13 +27,23 @@ let package = Package(
         .target(name: "PresetScanCore"),
         .target(name: "PresetScanUnpack", dependencies: ["PresetScanCore", "CArchive", "CZlib"]),
         .target(name: "PresetScanCrypto", dependencies: ["PresetScanCore", "CCrypto"]),
+        .target(name: "PresetScanFiling", dependencies: ["PresetScanCore"]),
         .target(
             name: "PresetScanApps",
-            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto"]),
+            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanFiling"]),
+        .target(
+            name: "PresetScanRegistry",
+            dependencies: [
+                "PresetScanCore", "PresetScanCrypto", "PresetScanFiling",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(name: "PresetScanReport", dependencies: ["PresetScanCore", "PresetScanApps"]),
         .target(
             name: "PresetScanKit",
-            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanApps", "PresetScanReport"]),
+            dependencies: [
+                "PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanApps", "PresetScanFiling",
+                "PresetScanRegistry", "PresetScanReport",
+            ]),
         .executableTarget(
             name: "presetscan",
             dependencies: [
@@ -42,6 +53,8 @@ let package = Package(
 
         .testTarget(name: "PresetScanCoreTests", dependencies: ["PresetScanCore"]),
         .testTarget(name: "PresetScanUnpackTests", dependencies: ["PresetScanUnpack", "CZlib"]),
+        .testTarget(name: "PresetScanFilingTests", dependencies: ["PresetScanFiling"]),
+        .testTarget(name: "PresetScanRegistryTests", dependencies: ["PresetScanRegistry"]),
         .testTarget(name: "PresetScanCryptoTests", dependencies: ["PresetScanCrypto"]),
         .testTarget(name: "PresetScanAppsTests", dependencies: ["PresetScanApps", "PresetScanUnpack"]),
         .testTarget(name: "PresetScanReportTests", dependencies: ["PresetScanReport"], resources: [.copy("Golden")]),

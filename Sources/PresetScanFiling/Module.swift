@@ -1,0 +1,1 @@
+// The filing-number grammar arrives with issue 3.

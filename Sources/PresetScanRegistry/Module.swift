@@ -1,0 +1,1 @@
+// The registry snapshot arrives with issue 6.
