@@ -1,4 +1,5 @@
 import PresetScanCore
+import PresetScanFiling
 
 /// Everything presetscan learned about one app package: identity, signers, and what went wrong.
 ///
@@ -23,6 +24,8 @@ public struct AppRecord: Codable, Sendable, Equatable {
     public var permissions: [String]
     public var usesInternet: Bool
     public var metaData: [MetaData]
+    /// Filing numbers (and look-alikes) the package carries, once per canonical form, sorted.
+    public var filingNumbers: [EmbeddedFilingNumber]
     /// Schemes present, in order `v1`, `v2`, `v3`, `v3.1`.
     public var signatureSchemes: [String]
     public var signers: [Signer]
@@ -39,6 +42,7 @@ public struct AppRecord: Codable, Sendable, Equatable {
         self.permissions = []
         self.usesInternet = false
         self.metaData = []
+        self.filingNumbers = []
         self.signatureSchemes = []
         self.signers = []
         self.warnings = []
@@ -57,6 +61,48 @@ public struct AppRecord: Codable, Sendable, Equatable {
             self.value = value
             self.resource = resource
         }
+    }
+}
+
+/// A filing number found inside an app package, with every place it was found.
+///
+/// Look-alikes (website filings, licences, police filings) are kept with their `kind` so a
+/// report can show them; only `kind == .app` with `valid` is a usable app filing number.
+public struct EmbeddedFilingNumber: Codable, Sendable, Equatable {
+    /// One place the number was found.
+    public struct Occurrence: Codable, Sendable, Equatable, Hashable {
+        /// Entry path in the package, plus what inside it: `resources.arsc:string/icp_number`,
+        /// `AndroidManifest.xml:meta-data/icp_number`, `classes.dex`, `lib/arm64-v8a/libx.so`.
+        public var source: String
+        /// The text as written there.
+        public var raw: String
+
+        public init(source: String, raw: String) {
+            self.source = source
+            self.raw = raw
+        }
+    }
+
+    public var canonical: String
+    public var kind: FilingNumber.Kind
+    /// An app filing number whose only problems are cosmetic.
+    public var valid: Bool
+    /// The text at the first occurrence.
+    public var raw: String
+    /// What was wrong, over every occurrence.
+    public var problems: [FilingNumber.Problem]
+    public var sources: [Occurrence]
+
+    public init(
+        canonical: String, kind: FilingNumber.Kind, valid: Bool, raw: String, problems: [FilingNumber.Problem],
+        sources: [Occurrence]
+    ) {
+        self.canonical = canonical
+        self.kind = kind
+        self.valid = valid
+        self.raw = raw
+        self.problems = problems
+        self.sources = sources
     }
 }
 
@@ -107,7 +153,7 @@ public struct Signer: Codable, Sendable, Equatable, Hashable {
 extension AppRecord {
     enum CodingKeys: String, CodingKey {
         case location, kind, size, package, versionCode, versionName, minSdk, targetSdk, minSdkCodename, label, labels,
-            permissions, usesInternet, metaData, signatureSchemes, signers, verified, warnings, errors
+            permissions, usesInternet, metaData, filingNumbers, signatureSchemes, signers, verified, warnings, errors
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -126,6 +172,7 @@ extension AppRecord {
         try c.encode(permissions, forKey: .permissions)
         try c.encode(usesInternet, forKey: .usesInternet)
         try c.encode(metaData, forKey: .metaData)
+        try c.encode(filingNumbers, forKey: .filingNumbers)
         try c.encode(signatureSchemes, forKey: .signatureSchemes)
         try c.encode(signers, forKey: .signers)
         try c.encode(verified, forKey: .verified)

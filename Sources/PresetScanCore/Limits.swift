@@ -12,6 +12,10 @@ public struct Limits: Sendable {
     public var maxDepth: Int = 8
     /// XML elements read from one binary XML document.
     public var maxXMLNodes: Int = 1 << 20
+    /// Bytes of one zip entry searched for filing numbers; a larger entry is skipped with a warning.
+    public var maxFilingSearchEntryBytes: Int = 64 << 20
+    /// Bytes searched for filing numbers in one app package, all entries together.
+    public var maxFilingSearchPackageBytes: Int = 256 << 20
 
     public init() {}
 

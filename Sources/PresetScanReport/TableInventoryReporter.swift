@@ -1,5 +1,6 @@
 import PresetScanApps
 import PresetScanCore
+import PresetScanFiling
 
 /// A readable block per app package, for a person at a terminal.
 public struct TableInventoryReporter: InventoryReporter {
@@ -28,6 +29,10 @@ public struct TableInventoryReporter: InventoryReporter {
             row("internet", r.package == nil ? nil : (r.usesInternet ? "yes" : "no"))
             row("permissions", r.permissions.joined(separator: ", "))
             for m in r.metaData { row("meta-data", m.name + " = " + (m.value ?? m.resource ?? "")) }
+            for f in r.filingNumbers {
+                row("filing", f.canonical + " (" + Self.verdict(f) + ")")
+                for o in f.sources { row("  from", o.source + (o.raw == f.canonical ? "" : ": " + o.raw)) }
+            }
             row("schemes", r.signatureSchemes.isEmpty ? (r.package == nil ? nil : "unsigned") : r.signatureSchemes.joined(separator: ", "))
             for s in r.signers {
                 var range = ""
@@ -43,6 +48,14 @@ public struct TableInventoryReporter: InventoryReporter {
             for d in r.errors { row("error", "[\(d.code)] \(d.message)") }
         }
         return out
+    }
+
+    /// `app, valid`, `app, invalid: badYear`, or what a look-alike is.
+    static func verdict(_ f: EmbeddedFilingNumber) -> String {
+        guard f.kind == .app else { return FilingTableReporter.describe(f.kind) }
+        if f.valid { return "app filing, valid" }
+        let problems = f.problems.filter { !FilingNumber.cosmeticProblems.contains($0) }
+        return "app filing, invalid: " + problems.map(\.rawValue).joined(separator: ", ")
     }
 }
 

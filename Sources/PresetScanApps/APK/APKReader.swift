@@ -28,6 +28,10 @@ public enum APKReader {
         var resources = LazyResources(archive: archive, limits: limits)
         readManifest(archive, &record, &resources, limits: limits)
         readSigners(archive, &record, limits: limits)
+        var search = FilingSearch(archive: archive, limits: limits)
+        search.run(metaData: record.metaData, resources: &resources)
+        record.filingNumbers = search.numbers
+        record.warnings += search.warnings.map { located($0, location) }
         record.warnings += resources.diagnostics.map { located($0, location) }
         return record
     }
@@ -203,12 +207,15 @@ public enum APKReader {
     }
 }
 
-/// `resources.arsc`, parsed at most once and only when the manifest needs it.
+/// `resources.arsc`, read at most once and parsed only when something needs the table.
 struct LazyResources {
     let archive: ZipArchive
     let limits: Limits
     private var loaded = false
     private var cached: ResourceTable?
+    private var bytesRead = false
+    private var cachedBytes: [UInt8]?
+    private var readError: Error?
     private(set) var diagnostics: [Diagnostic] = []
 
     init(archive: ZipArchive, limits: Limits) {
@@ -226,13 +233,29 @@ struct LazyResources {
         }
     }
 
+    /// The entry's bytes, nil when it is missing or unreadable; reports nothing itself, so that
+    /// the filing-number search adds no warning to packages whose manifest needs no resources.
+    mutating func bytes() -> [UInt8]? {
+        if !bytesRead {
+            bytesRead = true
+            if let entry = archive.entry(named: "resources.arsc") {
+                do { cachedBytes = try archive.data(of: entry) } catch { readError = error }
+            }
+        }
+        return cachedBytes
+    }
+
     private mutating func load() {
-        guard let entry = archive.entry(named: "resources.arsc") else {
+        guard archive.entry(named: "resources.arsc") != nil else {
             diagnostics.append(Diagnostic(.warning, "apk.no-resources", "the manifest refers to resources but there is no resources.arsc"))
             return
         }
+        guard let bytes = bytes() else {
+            let reason = readError.map { "\($0)" } ?? "unreadable"
+            diagnostics.append(Diagnostic(.warning, "apk.resources-unreadable", "resources.arsc: \(reason)"))
+            return
+        }
         do {
-            let bytes = try archive.data(of: entry)
             let table = try ResourceTable(bytes: bytes, limits: limits)
             diagnostics += table.warnings
             cached = table

@@ -111,6 +111,8 @@ public final class ResourceTable: Sendable {
     static let headerByteCount = 12
 
     private let globalStrings: ResStringPool
+    /// The global pool's chunk, to map a byte offset back to the string holding it.
+    private let globalPoolChunk: ByteReader?
     private let packages: [UInt8: [ResTablePackage]]
     private let packageOrder: [ResTablePackage]
     private let limits: Limits
@@ -151,6 +153,7 @@ public final class ResourceTable: Sendable {
         let window = try ByteReader(bytes, structure: "ResTable").sub(at: 0, length: end)
 
         var global: ResStringPool?
+        var globalChunk: ByteReader?
         var packages: [UInt8: [ResTablePackage]] = [:]
         var order: [ResTablePackage] = []
         var walker = ResChunkWalker(window, from: headerSize, codePrefix: "arsc")
@@ -168,6 +171,7 @@ public final class ResourceTable: Sendable {
                     let pool = try ResStringPool(chunk: chunk, codePrefix: "arsc")
                     warnings += pool.warnings
                     global = pool
+                    globalChunk = chunk.reader
                 } catch {
                     warn("bad-string-pool", "global string pool unreadable: \(error)")
                 }
@@ -191,6 +195,7 @@ public final class ResourceTable: Sendable {
         }
         warnings += walker.warnings
         globalStrings = global ?? ResStringPool()
+        globalPoolChunk = globalChunk
         self.packages = packages
         packageOrder = order
         initWarnings = warnings
@@ -351,6 +356,79 @@ public final class ResourceTable: Sendable {
             strings += package.keyStrings.allStrings()
         }
         return strings
+    }
+
+    /// The global pool's string at `index`.
+    func globalString(_ index: UInt32) -> String? { globalStrings.string(index) }
+
+    /// For byte offsets into the bytes the table was read from, the global-pool string whose text
+    /// starts at or before each one (the string holding it); offsets outside the pool's string
+    /// data are left out. Reads only the pool's offset array, decoding no string.
+    func globalStringIndices(covering offsets: [Int]) -> [Int: UInt32] {
+        guard var reader = globalPoolChunk, !offsets.isEmpty else { return [:] }
+        var starts: [(start: Int, index: UInt32)] = []
+        var wanted: [Int] = []
+        do {
+            reader.structure = "ResStringPool_header"
+            try reader.seek(to: 2)
+            let headerSize = Int(try reader.u16le())
+            try reader.skip(4)
+            let declared = Int(try reader.u32le())
+            try reader.skip(8)
+            let stringsStart = Int(try reader.u32le())
+            let size = reader.end - reader.start
+            guard headerSize >= ResStringPool.headerByteCount, headerSize <= size, stringsStart <= size else { return [:] }
+            let dataStart = reader.start + stringsStart
+            wanted = offsets.filter { $0 >= dataStart && $0 < reader.end }
+            try reader.seek(to: headerSize)
+            let count = min(declared, (size - headerSize) / 4)
+            starts.reserveCapacity(count)
+            for index in 0..<count { starts.append((dataStart + Int(try reader.u32le()), UInt32(index))) }
+        } catch {
+            return [:]
+        }
+        // Sorted starts and a binary search per offset: a hostile pool with many strings and many
+        // hits stays n log n.
+        starts.sort { $0.start < $1.start }
+        var result: [Int: UInt32] = [:]
+        for offset in wanted {
+            var low = 0
+            var high = starts.count
+            while low < high {
+                let middle = low + (high - low) / 2
+                if starts[middle].start <= offset { low = middle + 1 } else { high = middle }
+            }
+            if low > 0 { result[offset] = starts[low - 1].index }
+        }
+        return result
+    }
+
+    /// For each global string index asked for, the resources whose value is that string in some
+    /// configuration: `type/key`, with `[locale]` appended outside the default locale.
+    ///
+    /// Only simple entries are named; strings inside bags (string arrays, plurals) stay unnamed.
+    func resourceNames(usingGlobalStrings wanted: Set<UInt32>) -> [UInt32: [String]] {
+        guard !wanted.isEmpty else { return [:] }
+        var names: [UInt32: [String]] = [:]
+        for package in packageOrder {
+            for (typeID, types) in package.types.sorted(by: { $0.key < $1.key }) {
+                guard let typeName = package.typeName(typeID) else { continue }
+                for type in types {
+                    // A sparse type lists entries by index; 16 bits of index is all an id has.
+                    let indices = type.isSparse ? 0..<0x1_0000 : 0..<type.entryCount
+                    let locale = type.config.localeKey.map { "[\($0)]" } ?? ""
+                    for index in indices {
+                        guard let entry = try? type.entry(index), let value = entry.value,
+                            value.dataType == ResValueData.DataType.string, wanted.contains(value.data),
+                            let key = package.keyStrings.string(entry.key)
+                        else { continue }
+                        let name = "\(typeName)/\(key)\(locale)"
+                        if !(names[value.data]?.contains(name) ?? false) { names[value.data, default: []].append(name) }
+                    }
+                }
+            }
+        }
+        return names
     }
 
     /// Name of a resource id, e.g. "string/app_name", if known.

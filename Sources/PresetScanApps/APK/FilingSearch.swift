@@ -1,0 +1,156 @@
+import PresetScanCore
+import PresetScanFiling
+import PresetScanUnpack
+
+/// Finds the filing numbers an APK carries: manifest meta-data values, the resources.arsc string
+/// pools, text assets, dex string tables and native libraries.
+///
+/// Bytes are searched for the anchors first (`FilingScanner`), so entries without one cost a
+/// single pass; only resources.arsc is decoded string by string, and only when it has a hit.
+struct FilingSearch {
+    let archive: ZipArchive
+    let limits: Limits
+    /// Limits hit and entries that could not be read (codes `filing.*`).
+    private(set) var warnings: [Diagnostic] = []
+    private var byCanonical: [String: EmbeddedFilingNumber] = [:]
+    private var searchedBytes = 0
+    private var skippedForBudget: [String] = []
+
+    init(archive: ZipArchive, limits: Limits) {
+        self.archive = archive
+        self.limits = limits
+    }
+
+    /// What was found, one entry per canonical form, sorted by it.
+    var numbers: [EmbeddedFilingNumber] {
+        byCanonical.values.sorted { $0.canonical < $1.canonical }
+    }
+
+    /// Everything: meta-data, resources, then the entries of the archive.
+    mutating func run(metaData: [AppRecord.MetaData], resources: inout LazyResources) {
+        for item in metaData {
+            guard let value = item.value else { continue }
+            for number in FilingScanner.find(in: value) {
+                add(number, source: "AndroidManifest.xml:meta-data/\(item.name)")
+            }
+        }
+        searchResources(&resources)
+        searchEntries()
+        if !skippedForBudget.isEmpty {
+            warnings.append(
+                Diagnostic(
+                    .warning, "filing.search-limit",
+                    "filing-number search stopped at \(limits.maxFilingSearchPackageBytes) bytes for the package; not searched: "
+                        + skippedForBudget.joined(separator: ", ")))
+        }
+    }
+
+    mutating func add(_ number: FilingNumber, source: String) {
+        let occurrence = EmbeddedFilingNumber.Occurrence(source: source, raw: number.raw)
+        guard var known = byCanonical[number.canonical] else {
+            byCanonical[number.canonical] = EmbeddedFilingNumber(
+                canonical: number.canonical, kind: number.kind, valid: number.isValidAppFiling, raw: number.raw,
+                problems: number.problems, sources: [occurrence])
+            return
+        }
+        if !known.sources.contains(occurrence) { known.sources.append(occurrence) }
+        let problems = Set(known.problems).union(number.problems)
+        known.problems = FilingNumber.Problem.allCases.filter { problems.contains($0) }
+        byCanonical[number.canonical] = known
+    }
+
+    // MARK: - resources.arsc
+
+    /// Bytes first; a string is decoded only when a match lies in it, then named by the
+    /// resources using it. Matches outside the global pool (type and key names) keep the file name.
+    private mutating func searchResources(_ resources: inout LazyResources) {
+        guard let bytes = resources.bytes(), charge(bytes.count, "resources.arsc") else { return }
+        let matches = FilingScanner.find(inBytes: bytes)
+        guard !matches.isEmpty else { return }
+        guard let table = resources.table else {
+            // Unreadable table: the bytes still say what is there, without resource names.
+            for match in matches { add(match.number, source: "resources.arsc") }
+            return
+        }
+        let holders = table.globalStringIndices(covering: matches.map(\.offset))
+        var found: [(index: UInt32, number: FilingNumber)] = []
+        var decoded: Set<UInt32> = []
+        for match in matches {
+            guard let index = holders[match.offset], let text = table.globalString(index) else {
+                add(match.number, source: "resources.arsc")
+                continue
+            }
+            guard decoded.insert(index).inserted else { continue }
+            for number in FilingScanner.find(in: text) { found.append((index, number)) }
+        }
+        let names = table.resourceNames(usingGlobalStrings: Set(found.map(\.index)))
+        for (index, number) in found {
+            let used = names[index] ?? []
+            if used.isEmpty { add(number, source: "resources.arsc") }
+            for name in used { add(number, source: "resources.arsc:" + name) }
+        }
+    }
+
+    /// Counts `count` bytes against the package's budget; false (and the entry noted) when spent.
+    private mutating func charge(_ count: Int, _ name: String) -> Bool {
+        guard count <= limits.maxFilingSearchPackageBytes - searchedBytes else {
+            skippedForBudget.append(name)
+            return false
+        }
+        searchedBytes += count
+        return true
+    }
+
+    // MARK: - Entries
+
+    /// Which entries are searched, and how their bytes are read.
+    enum EntryKind {
+        case textAsset, dex, nativeLibrary
+    }
+
+    /// Extensions of assets read as text (web pages, scripts, React Native and Flutter bundles).
+    static let textAssetExtensions: Set<String> = ["html", "htm", "js", "json", "txt", "xml", "properties", "bundle"]
+
+    /// The kind of an entry by its name: `assets/**.{html,js,...}`, `classes*.dex`, `lib/*/*.so`.
+    static func kind(of name: String) -> EntryKind? {
+        let bytes = name.utf8
+        let slashes = bytes.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }
+        if slashes == 0 {
+            return name.hasPrefix("classes") && name.hasSuffix(".dex") ? .dex : nil
+        }
+        if name.hasPrefix("lib/") {
+            return slashes == 2 && name.hasSuffix(".so") ? .nativeLibrary : nil
+        }
+        if name.hasPrefix("assets/"), !name.hasSuffix("/"), let dot = name.lastIndex(of: ".") {
+            let ext = name[name.index(after: dot)...].lowercased()
+            return textAssetExtensions.contains(ext) ? .textAsset : nil
+        }
+        return nil
+    }
+
+    private mutating func searchEntries() {
+        for entry in archive.entries {
+            guard !entry.isDirectory, let kind = Self.kind(of: entry.name) else { continue }
+            guard entry.uncompressedSize <= UInt64(limits.maxFilingSearchEntryBytes) else {
+                warnings.append(
+                    Diagnostic(
+                        .warning, "filing.search-limit",
+                        "\(entry.debugName): \(entry.uncompressedSize) bytes, not searched for filing numbers (limit \(limits.maxFilingSearchEntryBytes))"
+                    ))
+                continue
+            }
+            guard charge(Int(entry.uncompressedSize), entry.debugName) else { continue }
+            do {
+                if kind == .dex {
+                    try searchDex(entry)
+                    continue
+                }
+                let bytes = try archive.data(of: entry, maxBytes: limits.maxFilingSearchEntryBytes)
+                for match in FilingScanner.find(inBytes: bytes) { add(match.number, source: entry.name) }
+            } catch {
+                warnings.append(
+                    Diagnostic(.warning, "filing.entry-unreadable", "\(entry.debugName) not searched for filing numbers: \(error)"))
+            }
+        }
+    }
+}

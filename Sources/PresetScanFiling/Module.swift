@@ -1,1 +1,0 @@
-// The filing-number grammar arrives with issue 3.

@@ -1,0 +1,108 @@
+import Testing
+
+@testable import PresetScanFiling
+
+struct FilingScannerTests {
+    @Test func findsEveryNumberInAFooter() {
+        let footer = "© 2024 示例公司 备案号：京ICP备2023012345号-1A | 京ICP证030173号 京B2-20150033 京公网安备11010502030143号"
+        let found = FilingScanner.find(in: footer, currentYear: testYear)
+        #expect(found.map(\.canonical) == [
+            "京ICP备2023012345号-1A", "京ICP证030173号", "京B2-20150033", "京公网安备11010502030143号",
+        ])
+        #expect(found.map(\.kind) == [.app, .icpLicence, .valueAddedLicence, .policeFiling])
+        #expect(found.filter(\.isValidAppFiling).count == 1)
+    }
+
+    @Test func keepsTheRawTextOfAVariant() {
+        let found = FilingScanner.find(in: "ICP备案：粤ｉｃｐ备 2023012345 号—2a，欢迎", currentYear: testYear)
+        #expect(found.count == 1)
+        #expect(found.first?.raw == "粤ｉｃｐ备 2023012345 号—2a")
+        #expect(found.first?.canonical == "粤ICP备2023012345号-2A")
+        #expect(found.first?.isValidAppFiling == true)
+    }
+
+    @Test(arguments: [
+        "ICPClient.connect()", "京ICP备案查询", "some ICP text", "京东B2B", "", "ICP", "公网安备",
+    ])
+    func ignoresTextThatIsNotANumber(_ text: String) {
+        #expect(FilingScanner.find(in: text, currentYear: testYear).isEmpty)
+    }
+
+    @Test func websiteFilingWithoutBureauAfterAnotherWord() {
+        let found = FilingScanner.find(in: "see ICP备12345678号", currentYear: testYear)
+        #expect(found.map(\.kind) == [.website])
+        #expect(found.first?.problems == [.missingBureau])
+    }
+
+    static func utf16le(_ text: String) -> [UInt8] {
+        text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+    }
+
+    static let planted: [(String, FilingScanner.Encoding)] = [
+        ("京ICP备2023012345号-1A", .utf8), ("京ICP备2023012345号-1A", .utf16le),
+        ("沪ＩＣＰ备05001234号-5A", .utf8), ("沪ＩＣＰ备05001234号-5A", .utf16le),
+        ("粤icp备2023054321号-8a", .utf8), ("粤icp备2023054321号-8a", .utf16le),
+        ("京公网安备11010502030143号", .utf8), ("京公网安备11010502030143号", .utf16le),
+        ("京ICP证030173号 京B2-20150033", .utf8),
+    ]
+
+    @Test(arguments: planted)
+    func findsNumbersInBinaryNoise(_ row: (String, FilingScanner.Encoding)) throws {
+        var bytes: [UInt8] = (0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let text = row.1 == .utf8 ? Array(row.0.utf8) : Self.utf16le(row.0)
+        let at = 1001
+        bytes.insert(0, at: at)
+        bytes.insert(contentsOf: text, at: at + 1)
+        bytes.insert(0, at: at + 1 + text.count)
+        bytes.insert(0, at: at + 2 + text.count)
+        let matches = FilingScanner.find(inBytes: bytes, currentYear: testYear)
+        let first = try #require(matches.first)
+        #expect(first.encoding == row.1)
+        #expect(first.offset == at + 1)
+        #expect(first.number.raw == (row.0.contains(" ") ? String(row.0.prefix { $0 != " " }) : row.0))
+        #expect(matches.allSatisfy { $0.encoding == row.1 })
+    }
+
+    @Test func mutf8SupplementaryCharactersDoNotHideANumber() {
+        // MUTF-8 writes U+1F600 as a surrogate pair of 3-byte sequences, then the number.
+        var bytes: [UInt8] = [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]
+        bytes += Array("京ICP备2023012345号-1A".utf8) + [0]
+        let matches = FilingScanner.find(inBytes: bytes, currentYear: testYear)
+        #expect(matches.map(\.number.canonical) == ["京ICP备2023012345号-1A"])
+        #expect(matches.first?.offset == 6)
+    }
+
+    @Test func nearbyHitsAreReportedOnce() {
+        let text = "京ICP备2023012345号-1A 京ICP备2023012345号-2A 京ICP备2023012345号-3A"
+        let matches = FilingScanner.find(inBytes: Array(text.utf8), currentYear: testYear)
+        #expect(matches.map(\.number.sequence) == [1, 2, 3])
+    }
+
+    @Test func hitsFarApartEachGetAWindow() {
+        var bytes = Array("京ICP备2023012345号-1A".utf8)
+        bytes += [UInt8](repeating: 0x20, count: 10_000)
+        bytes += Self.utf16le("京ICP备2023012345号-2A")
+        bytes += [0x41]  // odd length: the UTF-16 window must keep its parity
+        bytes += Self.utf16le("京ICP备2023012345号-3X")
+        let matches = FilingScanner.find(inBytes: bytes, currentYear: testYear)
+        #expect(matches.map(\.number.canonical) == [
+            "京ICP备2023012345号-1A", "京ICP备2023012345号-2A", "京ICP备2023012345号-3X",
+        ])
+    }
+
+    @Test func anchorTest() {
+        #expect(FilingScanner.containsAnchor(UnsafeRawBufferPointer(start: nil, count: 0)) == false)
+        let plain = Array("nothing to see here, cc CP IC".utf8)
+        #expect(plain.withUnsafeBytes { FilingScanner.containsAnchor($0) } == false)
+        let with = Array("x icp y".utf8)
+        #expect(with.withUnsafeBytes { FilingScanner.containsAnchor($0) })
+    }
+
+    @Test func truncatedBuffersDoNotTrap() {
+        let full = Array("京ICP备２０２３０１２３４５号－1A".utf8) + Self.utf16le("京ＩＣＰ备2023012345号-1A公网安备")
+        for length in 0...full.count {
+            _ = FilingScanner.find(inBytes: Array(full.prefix(length)), currentYear: testYear)
+            _ = FilingScanner.find(inBytes: Array(full.suffix(length)), currentYear: testYear)
+        }
+    }
+}
