@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PresetScanCore
+
+/// Why streamed data could not be kept for random access.
+public enum SpillError: Error, Equatable, CustomStringConvertible {
+    case cannotCreateFolder(errno: Int32)
+    case cannotCreateFile(path: String, errno: Int32)
+    case writeFailed(path: String, errno: Int32)
+    /// The run's spill budget (total decompressed bytes) is used up.
+    case budgetExceeded(limit: UInt64)
+
+    public var description: String {
+        switch self {
+        case let .cannotCreateFolder(code): "cannot create a temporary folder: \(String(cString: strerror(code)))"
+        case let .cannotCreateFile(path, code): "cannot create \(path): \(String(cString: strerror(code)))"
+        case let .writeFailed(path, code): "cannot write \(path): \(String(cString: strerror(code)))"
+        case let .budgetExceeded(limit): "total decompressed bytes would exceed \(limit)"
+        }
+    }
+}
+
+/// A folder created for one run (`mkdtemp`), holding spilled streams; removed with everything
+/// in it in `deinit`. Nothing is ever written outside it.
+public final class TemporaryFolder: @unchecked Sendable {
+    public let path: String
+    private let state = Locked<(next: Int, files: [String])>((0, []))
+
+    public init(parent: String? = nil) throws {
+        let base = parent ?? (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp")
+        var template = Array("\(base)/presetscan.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else { throw SpillError.cannotCreateFolder(errno: errno) }
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    deinit {
+        for file in state.withLock({ $0.files }) { unlink(file) }
+        rmdir(path)
+    }
+
+    /// A new, empty file in the folder, open for writing.
+    public func makeFile() throws -> SpillWriter {
+        let name = state.withLock { s -> String in
+            s.next += 1
+            let n = "\(path)/spill-\(s.next)"
+            s.files.append(n)
+            return n
+        }
+        return try SpillWriter(path: name)
+    }
+}
+
+/// Appends streamed bytes to a spill file; `finish()` reopens it as a `FileByteSource`.
+public final class SpillWriter {
+    public let path: String
+    private var fd: Int32
+    public private(set) var written: UInt64 = 0
+
+    init(path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SpillError.cannotCreateFile(path: path, errno: errno) }
+        self.path = path
+        self.fd = fd
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    public func write(_ buffer: UnsafeRawBufferPointer) throws {
+        guard var p = buffer.baseAddress else { return }
+        var left = buffer.count
+        while left > 0 {
+            let n = Glibc.write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SpillError.writeFailed(path: path, errno: errno)
+            }
+            p += n
+            left -= n
+            written += UInt64(n)
+        }
+    }
+
+    /// Closes the file and returns it as a random-access source.
+    public func finish() throws -> FileByteSource {
+        close(fd)
+        fd = -1
+        return try FileByteSource(path: path)
+    }
+}
+
+/// The run-wide budget of bytes decompressed or spilled (SPEC §6: total decompressed bytes).
+public final class ByteBudget: Sendable {
+    public let limit: UInt64
+    private let used = Locked<UInt64>(0)
+
+    public init(limit: UInt64) { self.limit = limit }
+
+    /// Takes `n` bytes from the budget; false (and nothing taken) when that would exceed it.
+    public func take(_ n: UInt64) -> Bool {
+        used.withLock { u in
+            let (sum, overflow) = u.addingReportingOverflow(n)
+            guard !overflow, sum <= limit else { return false }
+            u = sum
+            return true
+        }
+    }
+
+    public var spent: UInt64 { used.withLock { $0 } }
+}

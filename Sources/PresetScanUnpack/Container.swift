@@ -1,0 +1,154 @@
+import PresetScanCore
+
+/// What a run of bytes is, decided by magic numbers only (SPEC §6), never by a name.
+public enum ContentKind: String, Sendable, CaseIterable {
+    /// PKWARE ZIP (APKs, split-APK sets, OTA zips): `PK\3\4` or an empty archive's `PK\5\6`.
+    case zip
+    /// Android sparse image (AOSP `sparse_format.h`), magic 0xed26ff3a.
+    case sparse
+    /// ext2/3/4 superblock magic 0xEF53 at byte 1080.
+    case ext4
+    /// Dynamic partitions (`super.img`): LP geometry magic 0x616c4467 at byte 4096.
+    case superImage = "super"
+    /// A format read through libarchive: tar (plain or gz/bz2/xz/zstd/lz4), cpio, 7z, iso9660, ar.
+    case archive
+    case unknown
+}
+
+/// Content detection from magic bytes.
+public enum ContentDetector {
+    /// Bytes of the head that detection looks at (enough for the LP geometry at 4096).
+    public static let headLength = 4100
+    /// The iso9660 primary volume descriptor identifier `CD001` sits at 32769.
+    static let isoMagicOffset: UInt64 = 32769
+    /// Prefix of a streamed entry kept before deciding what it is (reaches the iso9660 magic).
+    public static let streamHeadLength = 32774
+
+    /// Detects the kind of `source`, reading at most its first 4100 bytes (and 5 bytes at 32769).
+    public static func detect(_ source: ByteSource) -> ContentKind {
+        let n = Int(min(source.size, UInt64(headLength)))
+        guard let head = try? source.read(at: 0, count: n) else { return .unknown }
+        let kind = detect(head: head)
+        if kind != .unknown { return kind }
+        if source.size >= isoMagicOffset + 5, let iso = try? source.read(at: isoMagicOffset, count: 5),
+           iso == Array("CD001".utf8) {
+            return .archive
+        }
+        return .unknown
+    }
+
+    /// Detects from a prefix alone (streamed data); iso9660 needs 32774 bytes of prefix.
+    public static func detect(head: [UInt8]) -> ContentKind {
+        func at(_ offset: Int, _ magic: [UInt8]) -> Bool {
+            offset + magic.count <= head.count && Array(head[offset..<offset + magic.count]) == magic
+        }
+        if at(0, [0x50, 0x4b, 0x03, 0x04]) || at(0, [0x50, 0x4b, 0x05, 0x06]) { return .zip }
+        if at(0, [0x3a, 0xff, 0x26, 0xed]) { return .sparse }
+        if at(4096, [0x67, 0x44, 0x6c, 0x61]) { return .superImage }
+        if at(1080, [0x53, 0xef]) { return .ext4 }
+        let archiveMagics: [(Int, [UInt8])] = [
+            (0, [0x1f, 0x8b]),                          // gzip
+            (0, Array("BZh".utf8)),                     // bzip2
+            (0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz
+            (0, [0x28, 0xb5, 0x2f, 0xfd]),              // zstd
+            (0, [0x04, 0x22, 0x4d, 0x18]),              // lz4 frame
+            (0, [0x02, 0x21, 0x4c, 0x18]),              // lz4 legacy
+            (0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),  // 7z
+            (0, Array("!<arch>\n".utf8)),               // ar
+            (0, Array("070701".utf8)), (0, Array("070702".utf8)), (0, Array("070707".utf8)),  // cpio ascii
+            (0, [0xc7, 0x71]), (0, [0x71, 0xc7]),       // cpio binary
+            (257, Array("ustar".utf8)),                 // tar (POSIX and GNU)
+            (32769, Array("CD001".utf8)),               // iso9660
+        ]
+        for (offset, magic) in archiveMagics where at(offset, magic) { return .archive }
+        return .unknown
+    }
+}
+
+/// Bounds on unpacking hostile firmware; each one hit is a PS009 diagnostic and the scan goes on.
+public struct UnpackLimits: Sendable {
+    /// Nesting depth of containers (SPEC §6: default 8).
+    public var maxDepth: Int = 8
+    /// Bytes decompressed or spilled in one run; default 4× the input size, at least 8 GiB.
+    public var maxTotalBytes: UInt64 = 8 << 30
+    /// Entries (files and folders) read from one container.
+    public var maxEntries: Int = 1 << 20
+    /// Longest path inside a container.
+    public var maxPathLength: Int = 4096
+    /// Largest decompressed/compressed ratio of a stream (zip bomb guard).
+    public var maxCompressionRatio: UInt64 = 1000
+    /// Symbolic links followed in a row inside a folder before it is called a loop.
+    public var maxSymlinkHops: Int = 40
+
+    public init() {}
+
+    /// The default total budget for inputs of `inputBytes`: 4× input, at least 8 GiB.
+    public static func defaultTotalBytes(inputBytes: UInt64) -> UInt64 {
+        let (four, overflow) = inputBytes.multipliedReportingOverflow(by: 4)
+        return overflow ? .max : max(four, 8 << 30)
+    }
+}
+
+/// Run-wide state shared by containers: the limits, the spill folder and the byte budget.
+public final class UnpackContext: Sendable {
+    public let limits: UnpackLimits
+    public let temporary: TemporaryFolder
+    public let budget: ByteBudget
+
+    public init(limits: UnpackLimits, temporary: TemporaryFolder) {
+        self.limits = limits
+        self.temporary = temporary
+        self.budget = ByteBudget(limit: limits.maxTotalBytes)
+    }
+}
+
+/// One regular file inside a container.
+public struct ContainerEntry {
+    /// Path inside the container (a `Location` part), `/`-separated, no leading `/`.
+    public var path: String
+    public var size: UInt64
+    /// The entry's bytes; for streamed containers valid only during the visit.
+    public var source: ByteSource?
+    /// Set when the container already knows the content (a streamed entry whose head matched nothing).
+    public var knownKind: ContentKind?
+
+    public init(path: String, size: UInt64, source: ByteSource?, knownKind: ContentKind? = nil) {
+        self.path = path
+        self.size = size
+        self.source = source
+        self.knownKind = knownKind
+    }
+}
+
+/// A diagnostic raised inside a container; `path` is relative to it (nil: the container itself).
+public struct ContainerNote: Sendable {
+    public var path: String?
+    public var diagnostic: Diagnostic
+
+    public init(_ severity: Diagnostic.Severity, _ code: String, _ message: String, path: String? = nil) {
+        self.path = path
+        self.diagnostic = Diagnostic(severity, code, message)
+    }
+}
+
+/// A container of files: an archive, a filesystem image, a partition table, a folder.
+///
+/// `forEachFile` visits regular files in a deterministic order and reports trouble as notes;
+/// it throws only when the container cannot be read at all.
+public protocol Container {
+    func forEachFile(_ note: (ContainerNote) -> Void, _ visit: (ContainerEntry) throws -> Void) throws
+}
+
+/// Container errors that end the read of a whole container (the scan goes on elsewhere).
+public struct ContainerError: Error, CustomStringConvertible {
+    /// Stable code, e.g. `ext4.bad-superblock`, `limit.depth`.
+    public var code: String
+    public var message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
