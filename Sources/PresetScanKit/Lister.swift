@@ -12,6 +12,8 @@ import PresetScanUnpack
 /// The library entry point behind `presetscan list`; it never prints and never exits.
 public struct Lister: Sendable {
     public var limits: Limits
+    /// Whether packages are searched for filing numbers (`list` does not report them).
+    public var searchFilingNumbers = true
     /// Unpacking limits; `maxTotalBytes` nil means 4× the input size, at least 8 GiB.
     public var maxDepth: Int
     public var maxTotalBytes: UInt64?
@@ -130,7 +132,8 @@ public struct Lister: Sendable {
                 let i = next.withLock { n -> Int in defer { n += 1 }; return n }
                 guard i < found.count else { return }
                 let (source, location) = found[i]
-                let record = APKReader.read(source: source, location: location, limits: limits)
+                let record = APKReader.read(
+                    source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
                 var package = ListReport.Package(record: record)
                 if hash { package.sha256 = (try? Digest.sha256(of: source))?.hexString }
                 results.withLock { $0[i] = package }

@@ -42,9 +42,8 @@ struct List: ParsableCommand {
 
     func run() throws {
         var lister = Lister()
-        // `list` reports no filing numbers: skip the search in entries (half the CPU per package).
-        lister.limits.maxFilingSearchEntryBytes = 0
-        lister.limits.maxFilingSearchPackageBytes = 0
+        // `list` reports no filing numbers: skip the search (half the CPU per package).
+        lister.searchFilingNumbers = false
         if let jobs { lister.jobs = max(1, jobs) }
         lister.hash = hash
         lister.maxDepth = max(0, maxDepth)

@@ -10,7 +10,11 @@ public enum APKReader {
     /// Android permissions that let an app reach the network.
     public static let internetPermission = "android.permission.INTERNET"
 
-    public static func read(source: ByteSource, location: Location, limits: Limits = .default) -> AppRecord {
+    /// - Parameter searchFilingNumbers: false skips the filing-number search (the costliest step),
+    ///   for callers that do not report numbers, such as `list`.
+    public static func read(
+        source: ByteSource, location: Location, limits: Limits = .default, searchFilingNumbers: Bool = true
+    ) -> AppRecord {
         var record = AppRecord(location: location, kind: "apk", size: source.size)
         let archive: ZipArchive
         do {
@@ -28,10 +32,12 @@ public enum APKReader {
         var resources = LazyResources(archive: archive, limits: limits)
         readManifest(archive, &record, &resources, limits: limits)
         readSigners(archive, &record, limits: limits)
-        var search = FilingSearch(archive: archive, limits: limits)
-        search.run(metaData: record.metaData, resources: &resources)
-        record.filingNumbers = search.numbers
-        record.warnings += search.warnings.map { located($0, location) }
+        if searchFilingNumbers {
+            var search = FilingSearch(archive: archive, limits: limits)
+            search.run(metaData: record.metaData, resources: &resources)
+            record.filingNumbers = search.numbers
+            record.warnings += search.warnings.map { located($0, location) }
+        }
         record.warnings += resources.diagnostics.map { located($0, location) }
         return record
     }
