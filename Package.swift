@@ -23,9 +23,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
 
         .target(name: "PresetScanCore"),
-        .target(name: "PresetScanUnpack", dependencies: ["PresetScanCore", "CArchive", "CZlib"]),
+        .target(name: "PresetScanUnpack", dependencies: ["PresetScanCore", "CArchive", "CZlib", "CDeflate"]),
         .target(name: "PresetScanCrypto", dependencies: ["PresetScanCore", "CCrypto"]),
         .target(name: "PresetScanFiling", dependencies: ["PresetScanCore"]),
         .target(

@@ -80,7 +80,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let zero = dir.appendingPathComponent("zero.img")
-        FileManager.default.createFile(atPath: zero.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: zero.path, contents: nil)
         let h = try FileHandle(forWritingTo: zero)
         try h.truncate(atOffset: 512 << 20)
         try h.close()

@@ -15,44 +15,10 @@ extension FilingSearch {
         for match in matches where match.encoding == .utf8 { add(match.number, source: entry.name) }
     }
 
-    /// A dex entry's bytes up to the end of its string data.
-    ///
-    /// Inflating is most of the search's cost, and the string data usually ends well before the
-    /// class data, annotations and map that follow it, so a deflated dex is inflated in steps:
-    /// the header, then the `string_ids`, then up to the last string. Each step restarts the
-    /// stream, but the first two are a few percent of the file.
+    /// A dex entry's bytes, inflated whole: with libdeflate that is cheaper than zlib stopping
+    /// at the end of the string data (which is most of the file anyway).
     private func dexThroughStrings(_ entry: Zip.Entry) throws -> [UInt8] {
-        let cap = limits.maxFilingSearchEntryBytes
-        if archive.isReadAsStored(entry) { return try archive.data(of: entry, maxBytes: cap) }
-        let size = Int(entry.uncompressedSize)
-        let source = archive.source
-        let (start, _) = try archive.dataOffset(of: entry)
-        // The same bounds ZipArchive.data applies: inside the file, and no deflate bomb.
-        guard start <= source.size, entry.compressedSize <= source.size - start else {
-            throw ZipError.entry(name: entry.debugName, reason: "compressed data runs past the end of the archive")
-        }
-        guard entry.compressedSize <= UInt64(cap) + UInt64(cap) / 1000 + 1024 else {
-            throw ZipError.limit(name: entry.debugName, reason: "\(entry.compressedSize) compressed bytes, limit \(cap)")
-        }
-        let (ratioCap, overflow) = entry.compressedSize.multipliedReportingOverflow(by: limits.maxCompressionRatio)
-        let outputCap = Int(min(UInt64(min(size, cap)), overflow ? UInt64(cap) : max(ratioCap, 1 << 20)))
-        let compressed = try source.read(at: start, count: Int(entry.compressedSize))
-        func inflate(_ count: Int) throws -> [UInt8] {
-            let wanted = min(count, outputCap)
-            do {
-                return try Inflater.inflateRaw(compressed, expectedSize: wanted, maxOutput: wanted).bytes
-            } catch {
-                throw ZipError.entry(name: entry.debugName, reason: "\(error)")
-            }
-        }
-        let header = try inflate(DexStringData.headerByteCount)
-        guard let idsEnd = DexStringData.stringIdsEnd(header: header), idsEnd <= outputCap else { return try inflate(size) }
-        let ids = try inflate(idsEnd)
-        guard let lastStart = DexStringData.lastStringStart(in: ids), lastStart < outputCap else { return try inflate(size) }
-        // The last string is almost always short; when it is not, the whole file is read.
-        let through = try inflate(lastStart + DexStringData.lastStringAllowance)
-        if through.count >= size || through[min(lastStart, through.count)...].contains(0) { return through }
-        return try inflate(size)
+        try archive.data(of: entry, maxBytes: limits.maxFilingSearchEntryBytes)
     }
 }
 
@@ -60,8 +26,6 @@ extension FilingSearch {
 enum DexStringData {
     static let headerByteCount = 0x70
     static let stringIdsSizeOffset = 0x38
-    /// Bytes read past the last string's start in the hope of reaching its terminator.
-    static let lastStringAllowance = 4096
 
     /// The `string_ids` count and offset from the header, nil when this is not a dex header.
     static func stringIds(header bytes: [UInt8]) -> (count: Int, offset: Int)? {
@@ -79,11 +43,6 @@ enum DexStringData {
         let (length, overflow) = count.multipliedReportingOverflow(by: 4)
         guard !overflow, length <= Int.max - offset else { return nil }
         return offset + length
-    }
-
-    /// The offset of the string whose data starts last; `bytes` must hold `string_ids`.
-    static func lastStringStart(in bytes: [UInt8]) -> Int? {
-        stringDataStarts(in: bytes).map(\.last)
     }
 
     /// The first and last string data offsets, from `string_ids`.
