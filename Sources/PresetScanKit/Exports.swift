@@ -1,4 +1,6 @@
-// What embedders need alongside the pipeline: records, locations, reporters.
+// What embedders need alongside the pipeline: records, locations, filing numbers, the registry, reporters.
 @_exported import PresetScanApps
 @_exported import PresetScanCore
+@_exported import PresetScanFiling
+@_exported import PresetScanRegistry
 @_exported import PresetScanReport

@@ -8,7 +8,23 @@ struct PresetScan: ParsableCommand {
         commandName: "presetscan",
         abstract: "Prove that a device build presets no unfiled app.",
         version: PresetScanVersion.current,
-        subcommands: [Inspect.self])
+        subcommands: [Inspect.self, List.self, Registry.self, FilingCommand.self])
+
+    /// Parses and runs like ArgumentParser's own `main`, except that a usage error exits 2
+    /// (SPEC §5: bad arguments mean the command could not run) instead of EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(Exit.unusable)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes shared by the commands (SPEC §5).

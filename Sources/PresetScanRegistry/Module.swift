@@ -1,1 +1,0 @@
-// The registry snapshot arrives with issue 6.

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import PresetScanKit
+import PresetScanRegistry
+
+struct Registry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build, sign, verify and query offline registry snapshots.",
+        discussion: """
+            A snapshot is one SQLite file built from filing records (CSV or JSON Lines, SPEC §3). \
+            Exit status 2: the snapshot is unusable (missing, corrupt, newer schema, tampered, too old) \
+            or an argument is invalid.
+            """,
+        subcommands: [
+            RegistryBuild.self, RegistrySign.self, RegistryVerify.self, RegistryKeygen.self, RegistryInfo.self,
+            RegistryLookup.self, RegistryDiff.self, RegistryBenchmark.self,
+        ])
+}
+
+extension RegistryFormat: ExpressibleByArgument {}
+extension Platform: ExpressibleByArgument {}
+
+/// Runs a registry command body: a `RegistryError` is printed to stderr and exits 2 (SPEC §5).
+func runRegistry(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as RegistryError {
+        Log.error("\(error)")
+        throw ExitCode(Exit.unusable)
+    }
+}
+
+/// Messages for a person, on stderr.
+enum Log {
+    static func error(_ text: String) { write("presetscan: error: \(text)\n") }
+    static func warning(_ text: String) { write("presetscan: warning: \(text)\n") }
+    static func note(_ text: String) { write("\(text)\n") }
+    private static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+// The report documents are filled here from the store's values; the report module renders them.
+
+extension RegistryInfoReport {
+    init(_ info: SnapshotInfo) {
+        self.init(
+            path: info.path, sha256: info.sha256, schemaVersion: info.schemaVersion, builtAt: info.builtAt,
+            ageDays: info.ageDays, stale: info.isStale, source: info.source, recordCount: info.recordCount,
+            contentDigest: info.contentDigest, filings: info.filingCount, identifiers: info.identifierCount,
+            certificates: info.certificateCount, countsByPlatform: info.countsByPlatform,
+            countsByStatus: info.countsByStatus, signature: info.signature.name,
+            signatureDetail: info.signature.description)
+    }
+}
+
+extension RegistryFilingView {
+    init(_ match: FilingMatch) {
+        self.init(
+            filingNumber: match.filing.number, appName: match.filing.appName, sponsor: match.filing.sponsor,
+            status: match.filing.status.rawValue, approvedOn: match.filing.approvedOn,
+            identifiers: match.identifiers.map {
+                Identifier(
+                    platform: $0.platform.rawValue, identifier: $0.identifier,
+                    certMD5s: $0.certificates.compactMap(\.md5), publicKeys: $0.certificates.compactMap(\.publicKey))
+            })
+    }
+}
+
+extension RegistryDiffReport.FilingRef {
+    init(_ filing: Filing) {
+        self.init(filingNumber: filing.number, appName: filing.appName, sponsor: filing.sponsor, status: filing.status.rawValue)
+    }
+}
+
+extension RegistryDiffReport {
+    init(old: String, new: String, diff: SnapshotDiff) {
+        self.init(
+            old: old, new: new, added: diff.added.map(FilingRef.init), removed: diff.removed.map(FilingRef.init),
+            statusChanged: diff.statusChanged.map {
+                StatusChange(filing: FilingRef($0.filing), from: $0.from.rawValue, to: $0.to.rawValue)
+            },
+            appsChanged: diff.appsChanged.map {
+                AppsChange(
+                    filing: FilingRef($0.filing), identifiersAdded: $0.identifiersAdded,
+                    identifiersRemoved: $0.identifiersRemoved, certificatesAdded: $0.certificatesAdded,
+                    certificatesRemoved: $0.certificatesRemoved)
+            })
+    }
+}
