@@ -28,8 +28,14 @@ test: deps
 	$(SWIFT) test --no-parallel
 
 demo: build
-	@echo "== presetscan inspect Samples/apk/*.apk"
-	-$(BIN) inspect Samples/apk/*.apk
+	@echo "== presetscan inspect Samples/apk/hello.apk Samples/apk/filing.apk"
+	@$(BIN) inspect Samples/apk/hello.apk Samples/apk/filing.apk
+	@echo; echo "== presetscan list Samples  (every app package found by content; broken ones reported)"
+	-@$(BIN) list --no-progress Samples
+	@echo; echo "== presetscan registry build + lookup (sample registry)"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN) registry build Samples/registry/filings.csv --out "$$tmp/registry.db" --built-at 2026-11-01 && \
+	  $(BIN) registry lookup "$$tmp/registry.db" cn.example.hello cn.example.offline
 
 groundtruth: deps
 	bash Samples/groundtruth.sh
