@@ -18,20 +18,9 @@ public struct Inspector: Sendable {
 
     /// One record per path, in the order given; unreadable paths get a record with `errors`.
     public func inspect(paths: [String]) -> [AppRecord] {
-        let results = Locked<[AppRecord?]>(Array(repeating: nil, count: paths.count))
         // Largest first, so that one big package does not finish alone on one core at the end.
         let order = paths.indices.sorted { (fileSize(paths[$0]), $1) > (fileSize(paths[$1]), $0) }
-        let next = Locked(0)
-        let workers = min(jobs, max(1, paths.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let i = next.withLock { n -> Int in defer { n += 1 }; return n }
-                guard i < order.count else { return }
-                let record = inspect(path: paths[order[i]])
-                results.withLock { $0[order[i]] = record }
-            }
-        }
-        return results.withLock { $0.compactMap { $0 } }
+        return parallelMap(paths, jobs: jobs, order: order) { inspect(path: $0) }
     }
 
     private func fileSize(_ path: String) -> UInt64 {

@@ -123,25 +123,14 @@ public struct Lister: Sendable {
 
     /// Reads every package found, in parallel, and returns them in location order.
     private func readPackages(_ found: [(ByteSource, Location)]) -> [ListReport.Package] {
-        let results = Locked<[ListReport.Package?]>(Array(repeating: nil, count: found.count))
-        let next = Locked(0)
-        let done = Locked(0)
-        let workers = min(jobs, max(1, found.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let i = next.withLock { n -> Int in defer { n += 1 }; return n }
-                guard i < found.count else { return }
-                let (source, location) = found[i]
-                let record = APKReader.read(
-                    source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
-                var package = ListReport.Package(record: record)
-                if hash { package.sha256 = (try? Digest.sha256(of: source))?.hexString }
-                results.withLock { $0[i] = package }
-                let n = done.withLock { d -> Int in d += 1; return d }
-                progress?(n, found.count)
-            }
+        let packages = parallelMap(found, jobs: jobs, completed: { progress?($0, found.count) }) { source, location in
+            let record = APKReader.read(
+                source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
+            var package = ListReport.Package(record: record)
+            if hash { package.sha256 = (try? Digest.sha256(of: source))?.hexString }
+            return package
         }
-        return results.withLock { $0.compactMap { $0 } }.sorted { $0.record.location < $1.record.location }
+        return packages.sorted { $0.record.location < $1.record.location }
     }
 }
 
