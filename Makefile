@@ -5,8 +5,10 @@ BIN = .build/$(CONFIG)/presetscan
 
 # Build: C libraries for the shims. Tests: the real tools whose output is ground truth,
 # and the corpus of real APKs.
-BUILD_PACKAGES = pkg-config libarchive-dev libssl-dev zlib1g-dev libdeflate-dev libsqlite3-dev
-TEST_PACKAGES = aapt apksigner androguard unzip python3 openssl time e2fsprogs android-sdk-libsparse-utils p7zip-full libarchive-tools zip bc android-framework-res
+BUILD_PACKAGES = pkg-config libarchive-dev libssl-dev zlib1g-dev libdeflate-dev libsqlite3-dev \
+  liblz4-dev liblzma-dev libsquashfs-dev libbrotli-dev libbz2-dev libzstd-dev
+TEST_PACKAGES = aapt apksigner androguard unzip python3 openssl time e2fsprogs android-sdk-libsparse-utils p7zip-full libarchive-tools zip bc android-framework-res \
+  erofs-utils squashfs-tools squashfs-tools-ng brotli xz-utils bzip2 zstd
 # Only to remake the sample APKs: framework-res.apk stands in for android.jar.
 SAMPLE_PACKAGES = android-framework-res zipalign
 

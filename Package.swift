@@ -26,9 +26,31 @@ let package = Package(
         .systemLibrary(
             name: "CDeflate", pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
+        .systemLibrary(
+            name: "CLZ4", pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+        .systemLibrary(
+            name: "CLZMA", pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
+        .systemLibrary(
+            name: "CSquashfs", pkgConfig: "libsquashfs1",
+            providers: [.apt(["libsquashfs-dev"])]),
+        .systemLibrary(
+            name: "CBrotli", pkgConfig: "libbrotlidec",
+            providers: [.apt(["libbrotli-dev"]), .brew(["brotli"])]),
+        // libbz2-dev ships no pkg-config file; the module map links -lbz2.
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
         .target(name: "PresetScanCore"),
-        .target(name: "PresetScanUnpack", dependencies: ["PresetScanCore", "CArchive", "CZlib", "CDeflate"]),
+        .target(
+            name: "PresetScanUnpack",
+            dependencies: [
+                "PresetScanCore", "CArchive", "CZlib", "CDeflate", "CLZ4", "CLZMA", "CSquashfs", "CBrotli", "CBzip2",
+                "CZstd",
+            ]),
         .target(name: "PresetScanCrypto", dependencies: ["PresetScanCore", "CCrypto"]),
         .target(name: "PresetScanFiling", dependencies: ["PresetScanCore"]),
         .target(

@@ -245,6 +245,12 @@ final class Walker {
                 walk(try LP.Metadata(source: source), depth: depth) { location.appending($0) }
             case .archive:
                 walk(ArchiveContainer(source: source, context: context), depth: depth) { location.appending($0) }
+            case .erofs:
+                note(.error, "erofs.unsupported", "EROFS images are not read yet", location)
+            case .squashfs:
+                note(.error, "squashfs.unsupported", "squashfs images are not read yet", location)
+            case .payload:
+                note(.error, "payload.unsupported", "A/B OTA payloads are not read yet", location)
             case .zip, .unknown:
                 break
             }

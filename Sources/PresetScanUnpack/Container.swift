@@ -10,6 +10,12 @@ public enum ContentKind: String, Sendable, CaseIterable {
     case ext4
     /// Dynamic partitions (`super.img`): LP geometry magic 0x616c4467 at byte 4096.
     case superImage = "super"
+    /// EROFS (kernel `erofs_fs.h`): superblock magic 0xE0F5E1E2 at byte 1024.
+    case erofs
+    /// squashfs 4.0: magic `hsqs` at byte 0.
+    case squashfs
+    /// A/B OTA `payload.bin` (`update_engine` payload): magic `CrAU` at byte 0.
+    case payload
     /// A format read through libarchive: tar (plain or gz/bz2/xz/zstd/lz4), cpio, 7z, iso9660, ar.
     case archive
     case unknown
@@ -62,6 +68,10 @@ public enum ContentDetector {
         if at(0, [0x50, 0x4b, 0x03, 0x04]) || at(0, [0x50, 0x4b, 0x05, 0x06]) { return .zip }
         if at(0, [0x3a, 0xff, 0x26, 0xed]) { return .sparse }
         if at(4096, [0x67, 0x44, 0x6c, 0x61]) { return .superImage }
+        if at(0, Array("CrAU".utf8)) { return .payload }
+        if at(0, Array("hsqs".utf8)) { return .squashfs }
+        // Before ext4: an EROFS superblock covers byte 1080 and could look like ext4's magic.
+        if at(1024, [0xe2, 0xe1, 0xf5, 0xe0]) { return .erofs }
         if at(1080, [0x53, 0xef]) { return .ext4 }
         let archiveMagics: [(Int, [UInt8])] = [
             (0, [0x1f, 0x8b]),                          // gzip

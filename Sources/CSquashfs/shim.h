@@ -1,0 +1,9 @@
+#include <sqfs/predef.h>
+#include <sqfs/io.h>
+#include <sqfs/super.h>
+#include <sqfs/compressor.h>
+#include <sqfs/id_table.h>
+#include <sqfs/dir_reader.h>
+#include <sqfs/inode.h>
+#include <sqfs/data_reader.h>
+#include <sqfs/error.h>
