@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: Debian -dev packages, found through pkg-config.
@@ -62,12 +63,20 @@ let package = Package(
                 "PresetScanCore", "PresetScanCrypto", "PresetScanFiling",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .target(name: "PresetScanReport", dependencies: ["PresetScanCore", "PresetScanApps"]),
+        .target(
+            name: "PresetScanPolicy",
+            dependencies: [
+                "PresetScanCore", "PresetScanApps", "PresetScanFiling", "PresetScanRegistry", "PresetScanCrypto",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(
+            name: "PresetScanReport",
+            dependencies: ["PresetScanCore", "PresetScanApps", "PresetScanPolicy", "PresetScanRegistry"]),
         .target(
             name: "PresetScanKit",
             dependencies: [
                 "PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanApps", "PresetScanFiling",
-                "PresetScanRegistry", "PresetScanReport",
+                "PresetScanRegistry", "PresetScanPolicy", "PresetScanReport",
             ]),
         .executableTarget(
             name: "presetscan",
@@ -82,6 +91,7 @@ let package = Package(
         .testTarget(name: "PresetScanRegistryTests", dependencies: ["PresetScanRegistry"]),
         .testTarget(name: "PresetScanCryptoTests", dependencies: ["PresetScanCrypto"]),
         .testTarget(name: "PresetScanAppsTests", dependencies: ["PresetScanApps", "PresetScanUnpack"]),
+        .testTarget(name: "PresetScanPolicyTests", dependencies: ["PresetScanPolicy"]),
         .testTarget(name: "PresetScanReportTests", dependencies: ["PresetScanReport"], resources: [.copy("Golden")]),
         .testTarget(name: "PresetScanKitTests", dependencies: ["PresetScanKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PresetScanKit"]),

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import Foundation
 import PresetScanKit
@@ -47,15 +42,7 @@ struct List: ParsableCommand {
         if let jobs { lister.jobs = max(1, jobs) }
         lister.hash = hash
         lister.maxDepth = max(0, maxDepth)
-        if !noProgress, isatty(STDERR_FILENO) == 1 {
-            lister.progress = { done, total in
-                let width = 30
-                let filled = total == 0 ? width : done * width / total
-                let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) packages".utf8))
-                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-            }
-        }
+        lister.progress = ProgressBar.make(enabled: !noProgress)
         let result = lister.list(inputs: inputs)
         try Output.write(try format.listReporter.render(result.report), to: output)
         if stats {

@@ -1,0 +1,71 @@
+import Foundation
+import PresetScanApps
+import PresetScanCore
+import PresetScanPolicy
+import PresetScanRegistry
+import PresetScanReport
+
+/// The pipeline behind `presetscan scan` (named so as not to clash with Foundation.Scanner) (SPEC §4, §5): inputs → containers → app packages →
+/// records → registry matches → rules → verdicts → a `ScanReport`.
+///
+/// The library entry point users embed; it never prints and never exits.
+public struct ScanPipeline: Sendable {
+    /// Finds and reads the packages (parallelism, limits, hashing, progress are set on it).
+    public var lister: Lister
+    public var policy: Policy
+    /// Today, for the registry's age and waiver expiry.
+    public var now: Date
+    /// The baseline report's path and the fingerprints of its findings (`--baseline`).
+    public var baseline: (path: String, fingerprints: Set<String>)?
+
+    public init(policy: Policy = Policy(), lister: Lister = Lister(), now: Date = Date()) {
+        self.policy = policy
+        self.lister = lister
+        self.lister.searchFilingNumbers = true
+        self.now = now
+        self.baseline = nil
+    }
+
+    /// Reads `baseline` (a previous `scan --format json` report) for `--baseline`.
+    public mutating func useBaseline(path: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        baseline = (path, try JSONScanReporter.fingerprints(in: data))
+    }
+
+    public struct Result: Sendable {
+        public var report: ScanReport
+        /// Inputs that do not exist or cannot be opened (exit 2).
+        public var unusableInputs: [String]
+    }
+
+    /// Scans `inputs` against `registry`. Throws only when the registry cannot answer (exit 2).
+    public func scan(inputs: [String], registry: RegistryInput) throws(RegistryError) -> Result {
+        let listed = lister.list(inputs: inputs)
+        let evaluator = Evaluator(
+            policy: policy, today: RegistryDate(secondsSinceEpoch: now.timeIntervalSince1970), baseline: baseline?.fingerprints)
+        var known: [String: Bool] = [:]
+        var apps: [AssessedApp] = []
+        for package in listed.report.packages {
+            let record = package.record
+            var filings: [FilingMatch] = []
+            if let identifier = record.package {
+                filings = try registry.snapshot.lookup(identifier: identifier, platform: Evaluator.platform(of: record))
+            }
+            for number in record.filingNumbers where number.kind == .app && number.valid && known[number.canonical] == nil {
+                known[number.canonical] = try registry.snapshot.lookup(filingNumber: number.canonical) != nil
+            }
+            apps.append(evaluator.assess(record, sha256: package.sha256, filings: filings) { known[$0] ?? false })
+        }
+        let runFindings = evaluator.runFindings(registry: registry.snapshot.info, diagnostics: listed.report.diagnostics)
+            .map { finding in
+                // The stale-registry finding names the file the user gave, not an import's temporary copy.
+                var finding = finding
+                if finding.rule == .PS007 { finding.location = Location(path: registry.used.path) }
+                return finding
+            }
+        let report = ScanReport(
+            toolVersion: PresetScanVersion.current, inputs: inputs, registry: registry.used, policy: ScanReport.PolicyUsed(policy),
+            baseline: baseline?.path, apps: apps, findings: runFindings, diagnostics: listed.report.diagnostics)
+        return Result(report: report, unusableInputs: listed.unusableInputs)
+    }
+}

@@ -1,0 +1,23 @@
+/// One verdict per app package (SPEC §4).
+public enum Verdict: String, CaseIterable, Codable, Sendable, Comparable {
+    case filed
+    case unfiled
+    case certificateMismatch = "certificate-mismatch"
+    case filingNotActive = "filing-not-active"
+    case exempt
+    case waived
+
+    /// Report order: the verdicts that need action first.
+    public var rank: Int {
+        switch self {
+        case .unfiled: 0
+        case .certificateMismatch: 1
+        case .filingNotActive: 2
+        case .waived: 3
+        case .exempt: 4
+        case .filed: 5
+        }
+    }
+
+    public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+}

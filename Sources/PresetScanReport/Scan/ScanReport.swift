@@ -1,0 +1,144 @@
+import PresetScanApps
+import PresetScanCore
+import PresetScanPolicy
+import PresetScanRegistry
+
+/// Everything `presetscan scan` concluded: apps with verdicts, run findings, and what it used.
+///
+/// Apps are sorted by location, findings by rule: every reporter renders it deterministically.
+public struct ScanReport: Sendable, Equatable {
+    /// Version of the JSON report schema (`Samples/schema/scan-report.schema.json`).
+    public static let schemaVersion = 1
+
+    /// The snapshot the scan used, as every report names it (SPEC §3).
+    public struct RegistryUsed: Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var builtAt: String
+        public var ageDays: Int
+        public var recordCount: Int
+        public var source: String
+        /// `valid`, `unchecked`, `missing`, `invalid` (SignatureState.name).
+        public var signature: String
+        /// Whether `<snapshot>.sig` exists (when not checked), or the verifying key (when valid).
+        public var signatureDetail: String
+        /// Set when the registry was given as CSV/JSONL and imported for this run.
+        public var importedFrom: String?
+
+        public init(info: SnapshotInfo, importedFrom: String? = nil) {
+            path = importedFrom ?? info.path
+            sha256 = info.sha256
+            builtAt = info.builtAt
+            ageDays = info.ageDays
+            recordCount = info.recordCount
+            source = info.source
+            signature = info.signature.name
+            switch info.signature {
+            case let .unchecked(present): signatureDetail = present ? "signature present, not checked (no --registry-key)" : "not signed"
+            case let .valid(fingerprint): signatureDetail = "verified with key \(fingerprint.prefix(16))"
+            case .missing: signatureDetail = "signature missing"
+            case let .invalid(failure): signatureDetail = "\(failure)"
+            }
+            self.importedFrom = importedFrom
+        }
+    }
+
+    /// The policy in force, as reports show it.
+    public struct PolicyUsed: Sendable, Equatable {
+        public var path: String?
+        public var version: Int
+        public var failOn: [Rule]
+        public var exemptWithoutInternet: Bool
+        public var exemptions: Int
+        public var waivers: Int
+
+        public init(_ policy: Policy) {
+            path = policy.path
+            version = policy.version
+            failOn = policy.failOn.sorted()
+            exemptWithoutInternet = policy.exemptWithoutInternet
+            exemptions = policy.exemptions.count
+            waivers = policy.waivers.count
+        }
+    }
+
+    /// How the run ends; the CLI maps it to SPEC §5's exit codes.
+    public enum Outcome: String, Sendable, Equatable {
+        /// Every app filed, exempt or waived, and the whole input read (exit 0).
+        case pass
+        /// A finding whose rule the policy fails on (exit 1).
+        case fail
+        /// Nothing fails, but the input was not read completely or held no app (exit 3).
+        case incomplete
+    }
+
+    public var toolVersion: String
+    public var inputs: [String]
+    public var registry: RegistryUsed
+    public var policy: PolicyUsed
+    /// The baseline report given with `--baseline`.
+    public var baseline: String?
+    public var apps: [AssessedApp]
+    /// Findings about the run rather than one app: PS007, PS009 of containers, PS010.
+    public var findings: [Finding]
+    /// Every diagnostic raised while unpacking (errors also appear as PS009 findings).
+    public var diagnostics: [Diagnostic]
+
+    public init(
+        toolVersion: String, inputs: [String], registry: RegistryUsed, policy: PolicyUsed, baseline: String?,
+        apps: [AssessedApp], findings: [Finding], diagnostics: [Diagnostic]
+    ) {
+        self.toolVersion = toolVersion
+        self.inputs = inputs
+        self.registry = registry
+        self.policy = policy
+        self.baseline = baseline
+        self.apps = apps.sorted { $0.record.location < $1.record.location }
+        self.findings = findings.sorted()
+        self.diagnostics = diagnostics
+    }
+
+    /// Every finding: each app's, then the run's.
+    public var allFindings: [Finding] { apps.flatMap(\.findings) + findings }
+
+    public var failing: [Finding] { allFindings.filter(\.fails) }
+
+    /// Some part of the input was not read (an unsuppressed PS009).
+    public var isIncomplete: Bool { allFindings.contains { $0.rule == .PS009 && $0.suppression == nil } }
+
+    public var outcome: Outcome {
+        if !failing.isEmpty { return .fail }
+        if isIncomplete || apps.isEmpty { return .incomplete }
+        return .pass
+    }
+
+    /// Apps per verdict, every verdict present (zero included), in report order.
+    public var verdictCounts: [(Verdict, Int)] {
+        Verdict.allCases.sorted().map { verdict in (verdict, apps.count { $0.verdict == verdict }) }
+    }
+
+    /// One line for logs and report headers: "7 apps: 2 filed, 3 unfiled, …; 4 failing findings".
+    public var summaryLine: String {
+        let counts = verdictCounts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
+        let failingCount = failing.count
+        let warnings = allFindings.count { $0.severity == .warning && $0.suppression == nil }
+        let suppressed = allFindings.count { $0.suppression != nil }
+        return "\(apps.count) app\(apps.count == 1 ? "" : "s")\(counts.isEmpty ? "" : ": " + counts); "
+            + "\(failingCount) failing finding\(failingCount == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), "
+            + "\(suppressed) suppressed"
+    }
+}
+
+/// Renders a `ScanReport` in one format (SPEC §5). One conforming type per format, each in its own file.
+public protocol ScanReporter: Sendable {
+    static var format: String { get }
+    func render(_ report: ScanReport) throws -> String
+}
+
+/// Options that change presentation only, never content.
+public struct ScanRenderOptions: Sendable {
+    /// ANSI colours in the table (a terminal without `NO_COLOR`, or `--color always`).
+    public var color: Bool
+
+    public init(color: Bool = false) { self.color = color }
+}

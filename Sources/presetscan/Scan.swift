@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import Foundation
+import PresetScanKit
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan firmware or app packages against a registry snapshot and fail on unfiled apps.",
+        discussion: """
+            Every app package inside the inputs (found by content, nested to any depth) gets a verdict: \
+            filed, unfiled, certificate-mismatch, filing-not-active, exempt or waived, with findings \
+            PS001–PS010. Exit status: 0 every app filed (or exempt/waived) and the whole input read; \
+            1 a finding whose rule the policy fails on; 2 the command could not run (bad arguments, \
+            unreadable input, registry missing/invalid/tampered/too old, bad policy or baseline); \
+            3 nothing fails but the scan is incomplete (PS009) or found no app (0 with --allow-incomplete).
+            """)
+
+    @Argument(help: "Firmware images, OTA packages, archives, folders or app packages.")
+    var inputs: [String]
+
+    @Option(help: "Registry snapshot, or a CSV/JSON Lines records file imported for this run.")
+    var registry: String
+
+    @Option(help: "Ed25519 public key (PEM): refuse a registry whose <file>.sig is missing or does not verify.")
+    var registryKey: String?
+
+    @Option(help: "Refuse a registry whose data is older than this many days (exit 2).")
+    var maxRegistryAge: Int?
+
+    @Option(help: "Policy file (YAML): rules that fail the build, exemptions, waivers.")
+    var policy: String?
+
+    @Option(help: "A previous scan's JSON report: fail only on findings that are new since then.")
+    var baseline: String?
+
+    @Option(help: "Report format on standard output (or --output): table, json, sarif, junit, csv, html, cyclonedx.")
+    var format: ScanFormat = .table
+
+    @Option(help: "Write the --format report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("report"), help: ArgumentHelp("Also write a report: FORMAT=FILE (repeatable).", valueName: "format=file"))
+    var reports: [String] = []
+
+    @Flag(help: "Exit 0 rather than 3 when nothing fails but the scan is incomplete.")
+    var allowIncomplete = false
+
+    @Flag(help: "Add the SHA-256 of every package's bytes.")
+    var hash = false
+
+    @Option(help: "Deepest container nesting opened (default 8).")
+    var maxDepth: Int = 8
+
+    @Option(help: "Packages read in parallel (default: the core count).")
+    var jobs: Int?
+
+    @Option(help: "Colours in the table: auto (a terminal without NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    @Flag(help: "No progress bar.")
+    var noProgress = false
+
+    @Flag(help: "Nothing on standard error but errors.")
+    var quiet = false
+
+    @Option(help: .hidden)
+    var today: String?
+
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    func validate() throws {
+        if let maxRegistryAge, maxRegistryAge < 0 { throw ValidationError("--max-registry-age must be 0 or more") }
+        if let today, RegistryDate(text: today) == nil { throw ValidationError("--today \(today) is not a YYYY-MM-DD date") }
+        for report in reports {
+            let parts = report.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, ScanFormat(rawValue: String(parts[0])) != nil, !parts[1].isEmpty else {
+                throw ValidationError("--report \(report): expected FORMAT=FILE with FORMAT one of \(ScanFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+    }
+
+    func run() throws {
+        let now = today.flatMap(RegistryDate.init(text:)).map { Date(timeIntervalSince1970: Double($0.daysSinceEpoch) * 86_400) } ?? Date()
+
+        let policy: Policy
+        do {
+            policy = try self.policy.map { path throws(PolicyError) in try Policy.load(path: path) } ?? Policy()
+        } catch {
+            Log.error("policy \(error)")
+            throw ExitCode(Exit.unusable)
+        }
+
+        var options = SnapshotOpenOptions(maxAgeDays: maxRegistryAge)
+        options.now = now
+        let registryInput: RegistryInput
+        do {
+            if let registryKey { options.publicKey = try KeyFiles.publicKey(path: registryKey) }
+            registryInput = try RegistryInput(path: registry, options: options)
+        } catch {
+            Log.error("registry: \(error)")
+            throw ExitCode(Exit.unusable)
+        }
+
+        var scanner = ScanPipeline(policy: policy, now: now)
+        if let jobs { scanner.lister.jobs = max(1, jobs) }
+        scanner.lister.hash = hash
+        scanner.lister.maxDepth = max(0, maxDepth)
+        scanner.lister.progress = ProgressBar.make(enabled: !noProgress && !quiet)
+        if let baseline {
+            do { try scanner.useBaseline(path: baseline) } catch {
+                Log.error("baseline \(baseline) is not a presetscan JSON scan report: \(error)")
+                throw ExitCode(Exit.unusable)
+            }
+        }
+
+        let result: ScanPipeline.Result
+        do { result = try scanner.scan(inputs: inputs, registry: registryInput) } catch {
+            Log.error("registry: \(error)")
+            throw ExitCode(Exit.unusable)
+        }
+        let report = result.report
+
+        let colour: Bool
+        switch color {
+        case .always: colour = true
+        case .never: colour = false
+        case .auto: colour = output == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        }
+        do {
+            try Output.write(try format.reporter(ScanRenderOptions(color: colour)).render(report), to: output)
+            for item in reports {
+                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                guard let format = ScanFormat(rawValue: parts[0]) else { continue }  // checked in validate()
+                try Output.write(try format.reporter().render(report), to: parts[1])
+            }
+        } catch {
+            Log.error("cannot write the report: \(error)")
+            throw ExitCode(Exit.unusable)
+        }
+
+        if !quiet {
+            if report.registry.ageDays > SnapshotInfo.staleAfterDays {
+                Log.warning("registry data is \(report.registry.ageDays) days old (PS007); use a fresh export")
+            }
+            for path in result.unusableInputs { Log.error("cannot read input \(path)") }
+        }
+        if !result.unusableInputs.isEmpty { throw ExitCode(Exit.unusable) }
+        switch report.outcome {
+        case .pass: return
+        case .fail: throw ExitCode(Exit.findings)
+        case .incomplete: if !allowIncomplete { throw ExitCode(Exit.incomplete) }
+        }
+    }
+}
+
+extension ScanFormat: ExpressibleByArgument {}
