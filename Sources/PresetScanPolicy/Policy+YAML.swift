@@ -50,7 +50,17 @@ extension Policy {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PolicyError(path: path, line: error.line, reason: "not valid YAML: \(error.problem)")
+            var line = error.line
+            if case let .duplicatedKeysInMapping(duplicates, _) = error, let key = duplicates.first {
+                // Yams marks the mapping; the line to fix is the key's second appearance.
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                let hits = lines.indices.filter {
+                    let t = lines[$0].drop { $0 == " " || $0 == "-" }
+                    return t.hasPrefix(key + ":") || t.hasPrefix("\"\(key)\":")
+                }
+                if hits.count >= 2 { line = hits[1] + 1 }
+            }
+            throw PolicyError(path: path, line: line, reason: "not valid YAML: \(error.problem)")
         } catch {
             throw PolicyError(path: path, line: 0, reason: "not valid YAML: \(error)")
         }
@@ -182,6 +192,7 @@ extension YamlError {
     fileprivate var line: Int {
         switch self {
         case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): mark.line
+        case let .duplicatedKeysInMapping(_, context): context.mark.line
         default: 0
         }
     }
@@ -189,6 +200,7 @@ extension YamlError {
     fileprivate var problem: String {
         switch self {
         case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _): problem
+        case let .duplicatedKeysInMapping(duplicates, _): "\(duplicates.joined(separator: ", ")) given twice"
         default: "\(self)"
         }
     }

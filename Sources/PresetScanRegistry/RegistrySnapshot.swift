@@ -58,12 +58,25 @@ public struct Filing: Sendable, Hashable, Codable {
     public var sponsor: String
     public var status: FilingStatus
     public var approvedOn: String?
+
+    public init(number: String, appName: String, sponsor: String, status: FilingStatus, approvedOn: String? = nil) {
+        self.number = number
+        self.appName = appName
+        self.sponsor = sponsor
+        self.status = status
+        self.approvedOn = approvedOn
+    }
 }
 
 /// A filed certificate of an identifier: its MD5, its public key, or both.
 public struct FiledCertificate: Sendable, Hashable, Codable, Comparable {
     public var md5: String?
     public var publicKey: String?
+
+    public init(md5: String? = nil, publicKey: String? = nil) {
+        self.md5 = md5
+        self.publicKey = publicKey
+    }
 
     public static func < (a: FiledCertificate, b: FiledCertificate) -> Bool {
         (a.md5 ?? "", a.publicKey ?? "") < (b.md5 ?? "", b.publicKey ?? "")
@@ -76,12 +89,23 @@ public struct FiledIdentifier: Sendable, Hashable, Codable {
     public var identifier: String
     /// Empty when the registry has no certificate data for it.
     public var certificates: [FiledCertificate]
+
+    public init(platform: Platform, identifier: String, certificates: [FiledCertificate] = []) {
+        self.platform = platform
+        self.identifier = identifier
+        self.certificates = certificates
+    }
 }
 
 /// A filing and the identifiers of it that a lookup matched (all of them for a lookup by number).
 public struct FilingMatch: Sendable, Hashable, Codable {
     public var filing: Filing
     public var identifiers: [FiledIdentifier]
+
+    public init(filing: Filing, identifiers: [FiledIdentifier]) {
+        self.filing = filing
+        self.identifiers = identifiers
+    }
 }
 
 /// An opened, read-only snapshot. Safe to share between threads; lookups run in parallel.
