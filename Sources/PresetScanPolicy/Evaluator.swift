@@ -175,7 +175,7 @@ public struct Evaluator: Sendable {
         }
         for waiver in policy.waivers where waiver.isExpired(today: today) {
             findings.append(Finding(
-                .PS010, "the waiver for \(waiver.identifier) (owner \(waiver.owner)) expired on \(waiver.expires.text); it no longer applies",
+                .PS010, "the waiver for \(waiver.identifier) (line \(waiver.line), owner \(waiver.owner)) expired on \(waiver.expires.text); it no longer applies",
                 location: policy.path.map { Location(path: $0) }, subject: "policy",
                 evidence: ["identifier": waiver.identifier, "expires": waiver.expires.text, "line": "\(waiver.line)"]))
         }
