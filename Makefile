@@ -29,15 +29,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 
-demo: build
-	@echo "== presetscan inspect Samples/apk/hello.apk Samples/apk/filing.apk"
-	@$(BIN) inspect Samples/apk/hello.apk Samples/apk/filing.apk
-	@echo; echo "== presetscan list Samples  (every app package found by content; broken ones reported)"
-	-@$(BIN) list --no-progress Samples
+demo: deps build
+	@echo "== presetscan scan: sample firmware (super.img built by Samples/make-firmware.sh) plus one"
+	@echo "   side-loaded package, against the sample registry and policy. Exit status 1: apps fail."
+	@rm -rf out/demo && mkdir -p out/demo && bash Samples/make-firmware.sh out/demo/firmware >/dev/null
+	-@$(BIN) scan out/demo/firmware/super.img Samples/apk/filing.apk --registry Samples/registry/filings.csv \
+	  --policy Samples/policy/policy.yaml --no-progress --report html=out/demo/report.html --report json=out/demo/report.json
+	@echo; echo "== reports written: out/demo/report.html (print it), out/demo/report.json"
+	@echo; echo "== presetscan inspect Samples/apk/hello.apk"
+	@$(BIN) inspect Samples/apk/hello.apk
 	@echo; echo "== presetscan registry build + lookup (sample registry)"
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(BIN) registry build Samples/registry/filings.csv --out "$$tmp/registry.db" --built-at 2026-11-01 && \
-	  $(BIN) registry lookup "$$tmp/registry.db" cn.example.hello cn.example.offline
+	@$(BIN) registry build Samples/registry/filings.csv --out out/demo/registry.db >/dev/null && \
+	  $(BIN) registry lookup out/demo/registry.db cn.example.hello cn.example.offline
 
 groundtruth: deps
 	bash Samples/groundtruth.sh

@@ -40,14 +40,16 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
     public var summary: String {
         switch self {
         case .PS001: "No registry record for the app's identifier on its platform."
-        case .PS002: "The identifier is filed, but none of the app's signer certificates matches a filed one."
+        case .PS002:
+            "The identifier is filed, but none of the app's signer certificates matches a filed one (only when the registry has certificate data for it)."
         case .PS003: "The filing that matches the app is cancelled or revoked."
         case .PS004: "The app displays an app filing number that differs from the one filed for its identifier."
         case .PS005: "Text that looks like an app filing number but breaks the grammar."
         case .PS006: "The app displays an app filing number that is not in the registry at all."
-        case .PS007: "The registry snapshot is older than 30 days."
+        case .PS007: "The registry snapshot is older than 30 days (`--max-registry-age` makes it exit 2)."
         case .PS008: "The app has no verifiable signer certificate, so its certificate cannot be checked."
-        case .PS009: "Part of the input could not be read or is not supported."
+        case .PS009:
+            "Part of the input could not be read or is not supported (incremental OTA, encrypted, truncated, limit hit)."
         case .PS010: "A waiver in the policy file has passed its expiry date and no longer applies."
         }
     }

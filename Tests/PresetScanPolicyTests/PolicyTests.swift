@@ -1,3 +1,4 @@
+import Foundation
 import PresetScanRegistry
 import Testing
 
@@ -85,4 +86,13 @@ import Testing
     func globs(pattern: String, text: String, expected: Bool) {
         #expect(Glob.matches(pattern, text) == expected)
     }
+}
+
+/// The README's rule table is what SARIF help and reports say: the two must not drift apart.
+@Test(arguments: Rule.allCases) func readmeDescribesEachRule(rule: Rule) throws {
+    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("README.md")
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    let row = "| \(rule.rawValue) | \(rule.name) | \(rule.defaultSeverity.rawValue) | \(rule.summary) | \(rule.remedy) |"
+    #expect(text.contains(row), "README.md lacks: \(row)")
 }
