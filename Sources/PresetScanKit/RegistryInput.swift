@@ -69,7 +69,11 @@ final class TemporarySnapshotFolder: Sendable {
             throw .writeFailed(path: template, detail: "cannot create a temporary folder")
         }
         path = String(cString: made)
+        TemporaryPaths.remember(path)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+        TemporaryPaths.forget(path)
+    }
 }

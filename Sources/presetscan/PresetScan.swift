@@ -13,6 +13,7 @@ struct PresetScan: ParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, except that a usage error exits 2
     /// (SPEC §5: bad arguments mean the command could not run) instead of EX_USAGE (64).
     static func main() {
+        Interrupts.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -43,6 +44,25 @@ enum Output {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// Ctrl-C, SIGTERM (a CI timeout) and SIGHUP end the run without leaving its temporary folders
+/// behind: they are removed, then the process exits 128 + the signal number, as a shell expects.
+enum Interrupts {
+    private static let sources = Locked<[DispatchSourceSignal]>([])
+
+    static func install() {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                TemporaryPaths.removeAll()
+                Foundation.exit(128 + number)
+            }
+            source.resume()
+            sources.withLock { $0.append(source) }
         }
     }
 }

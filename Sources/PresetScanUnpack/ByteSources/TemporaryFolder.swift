@@ -35,11 +35,13 @@ public final class TemporaryFolder: @unchecked Sendable {
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else { throw SpillError.cannotCreateFolder(errno: errno) }
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        TemporaryPaths.remember(path)
     }
 
     deinit {
         for file in state.withLock({ $0.files }) { unlink(file) }
         rmdir(path)
+        TemporaryPaths.forget(path)
     }
 
     /// A new, empty file in the folder, open for writing.

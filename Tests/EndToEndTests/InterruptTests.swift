@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// SPEC §6: nothing is left outside a temporary folder that is removed — also when the run is
+/// interrupted (Ctrl-C, a CI timeout's SIGTERM) while it spills a stream to disk.
+@Suite struct InterruptTests {
+    @Test func interruptedRunRemovesItsTemporaryFolder() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("presetscan-int-\(UUID().uuidString)")
+        let tmp = scratch.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // An empty 768 MiB ext4 image in a tar.zst: the image must be spilled (ext4 needs random
+        // access), which takes long enough to be interrupted part-way.
+        let script = """
+            set -e; cd '\(scratch.path)'
+            mke2fs -q -F -t ext4 -E root_owner=0:0 big.img 768M
+            tar -cf - big.img | zstd -1 -q -o big.tar.zst
+            rm big.img
+            """
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/bin/bash")
+        make.arguments = ["-c", script]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0, "mke2fs/tar/zstd failed")
+
+        for number in [SIGINT, SIGTERM] {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["list", "--no-progress", scratch.appendingPathComponent("big.tar.zst").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp.path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the run has made its folder (or finished), then interrupt it.
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline,
+              (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true {
+            usleep(5_000)
+        }
+        usleep(100_000)
+        if process.isRunning { kill(process.processIdentifier, number) }
+        process.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(left.isEmpty, "left behind: \(left)")
+        // Spilling 768 MiB takes far longer than the 0.1 s the test waits: it is interrupted.
+        #expect(process.terminationStatus == 128 + number)
+        }
+    }
+}
