@@ -2,7 +2,8 @@ import Foundation
 import PresetScanApps
 import PresetScanCore
 
-/// `{"packages": [...], "diagnostics": [...], "complete": bool}`, keys sorted, pretty-printed.
+/// `{"packages": [...], "diagnostics": [...], "complete": bool}`, keys sorted, pretty-printed; each package
+/// with its identity, size, `sha256` (with `--hash`), `filingNumbers` and `errors`.
 public struct JSONListReporter: ListReporter {
     public static let format = "json"
 
@@ -16,6 +17,8 @@ public struct JSONListReporter: ListReporter {
         var versionName: String?
         var size: UInt64
         var sha256: String?
+        /// Filing numbers and look-alikes the package displays (empty with `--no-filing-search`).
+        var filingNumbers: [EmbeddedFilingNumber]
         var errors: [Diagnostic]
     }
 
@@ -30,7 +33,7 @@ public struct JSONListReporter: ListReporter {
             packages: report.packages.map {
                 Package(location: $0.record.location, kind: $0.record.kind, package: $0.record.package,
                         versionCode: $0.record.versionCode, versionName: $0.record.versionName, size: $0.record.size,
-                        sha256: $0.sha256, errors: $0.record.errors)
+                        sha256: $0.sha256, filingNumbers: $0.record.filingNumbers, errors: $0.record.errors)
             },
             diagnostics: report.diagnostics, complete: !report.isIncomplete)
         let encoder = JSONEncoder()

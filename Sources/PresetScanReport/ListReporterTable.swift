@@ -1,7 +1,8 @@
 import PresetScanApps
 import PresetScanCore
 
-/// One line per package (location, kind, package, versionCode, size[, sha256]), then the diagnostics.
+/// One line per package (location, kind, package, versionCode, size, app filing numbers[, sha256]),
+/// then the diagnostics.
 public struct TableListReporter: ListReporter {
     public static let format = "table"
 
@@ -9,10 +10,13 @@ public struct TableListReporter: ListReporter {
 
     public func render(_ report: ListReport) throws -> String {
         let hashed = report.packages.contains { $0.sha256 != nil }
-        var rows: [[String]] = [["LOCATION", "KIND", "PACKAGE", "VERSIONCODE", "SIZE"] + (hashed ? ["SHA256"] : [])]
+        var rows: [[String]] = [["LOCATION", "KIND", "PACKAGE", "VERSIONCODE", "SIZE", "FILING"] + (hashed ? ["SHA256"] : [])]
         for p in report.packages {
             let r = p.record
-            rows.append([r.location.description, r.kind, r.package ?? "-", r.versionCode.map(String.init) ?? "-", String(r.size)]
+            // Valid app filing numbers only; look-alikes and malformed ones are in the JSON.
+            let filings = r.filingNumbers.filter { $0.kind == .app && $0.valid }.map(\.canonical)
+            rows.append([r.location.description, r.kind, r.package ?? "-", r.versionCode.map(String.init) ?? "-", String(r.size),
+                         filings.isEmpty ? "-" : filings.joined(separator: ",")]
                         + (hashed ? [p.sha256 ?? "-"] : []))
         }
         var widths = [Int](repeating: 0, count: rows[0].count)

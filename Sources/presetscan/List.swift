@@ -32,13 +32,15 @@ struct List: ParsableCommand {
     @Flag(help: "No progress bar.")
     var noProgress = false
 
+    @Flag(help: "Do not search packages for filing numbers (faster; `filingNumbers` stays empty).")
+    var noFilingSearch = false
+
     @Flag(help: .hidden)
     var stats = false
 
     func run() throws {
         var lister = Lister()
-        // `list` reports no filing numbers: skip the search (half the CPU per package).
-        lister.searchFilingNumbers = false
+        lister.searchFilingNumbers = !noFilingSearch
         if let jobs { lister.jobs = max(1, jobs) }
         lister.hash = hash
         lister.maxDepth = max(0, maxDepth)
