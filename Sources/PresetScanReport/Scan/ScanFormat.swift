@@ -1,12 +1,13 @@
 /// The `scan` report formats, by `--format` name (SPEC §5).
 public enum ScanFormat: String, CaseIterable, Sendable {
-    case table, json, sarif
+    case table, json, sarif, junit
 
     public func reporter(_ options: ScanRenderOptions = ScanRenderOptions()) -> any ScanReporter {
         switch self {
         case .table: TableScanReporter(options: options)
         case .json: JSONScanReporter()
         case .sarif: SARIFScanReporter()
+        case .junit: JUnitScanReporter()
         }
     }
 }
