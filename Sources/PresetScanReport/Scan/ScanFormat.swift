@@ -1,6 +1,6 @@
 /// The `scan` report formats, by `--format` name (SPEC §5).
 public enum ScanFormat: String, CaseIterable, Sendable {
-    case table, json, sarif, junit
+    case table, json, sarif, junit, csv
 
     public func reporter(_ options: ScanRenderOptions = ScanRenderOptions()) -> any ScanReporter {
         switch self {
@@ -8,6 +8,7 @@ public enum ScanFormat: String, CaseIterable, Sendable {
         case .json: JSONScanReporter()
         case .sarif: SARIFScanReporter()
         case .junit: JUnitScanReporter()
+        case .csv: CSVScanReporter()
         }
     }
 }
