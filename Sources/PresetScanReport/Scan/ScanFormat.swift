@@ -1,6 +1,6 @@
 /// The `scan` report formats, by `--format` name (SPEC §5).
 public enum ScanFormat: String, CaseIterable, Sendable {
-    case table, json, sarif, junit, csv
+    case table, json, sarif, junit, csv, html
 
     public func reporter(_ options: ScanRenderOptions = ScanRenderOptions()) -> any ScanReporter {
         switch self {
@@ -9,6 +9,7 @@ public enum ScanFormat: String, CaseIterable, Sendable {
         case .sarif: SARIFScanReporter()
         case .junit: JUnitScanReporter()
         case .csv: CSVScanReporter()
+        case .html: HTMLScanReporter()
         }
     }
 }
