@@ -1,6 +1,6 @@
 /// The `scan` report formats, by `--format` name (SPEC §5).
 public enum ScanFormat: String, CaseIterable, Sendable {
-    case table, json, sarif, junit, csv, html
+    case table, json, sarif, junit, csv, html, cyclonedx
 
     public func reporter(_ options: ScanRenderOptions = ScanRenderOptions()) -> any ScanReporter {
         switch self {
@@ -10,6 +10,7 @@ public enum ScanFormat: String, CaseIterable, Sendable {
         case .junit: JUnitScanReporter()
         case .csv: CSVScanReporter()
         case .html: HTMLScanReporter()
+        case .cyclonedx: CycloneDXScanReporter()
         }
     }
 }
