@@ -115,9 +115,9 @@ public struct HTMLScanReporter: ScanReporter {
             out += "<td>\(match.map { Self.escape($0.sponsor) } ?? "—")</td>"
             out += "<td>\(match.map { Self.escape($0.appName) } ?? "—")</td>"
             out += "<td>\(filing)</td>"
-            out += "<td class=\"location\"><code>\(Self.escape(record.location.description))</code></td>"
+            out += "<td class=\"location\"><code>\(Self.path(record.location.description))</code></td>"
             out += "<td class=\"verdict\">\(app.verdict.rawValue)</td>"
-            out += "<td>\(evidence(app))</td>"
+            out += "<td class=\"evidence\">\(evidence(app))</td>"
             out += "</tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
@@ -139,7 +139,7 @@ public struct HTMLScanReporter: ScanReporter {
         var out = "<span class=\"rule sev-\(finding.severity.rawValue)\">\(finding.rule.rawValue)</span> "
             + "<span class=\"minor\">\(finding.rule.name)</span>: \(Self.escape(finding.message))"
         if withLocation, let location = finding.location {
-            out += " <span class=\"location\"><code>\(Self.escape(location.description))</code></span>"
+            out += " <span class=\"location\"><code>\(Self.path(location.description))</code></span>"
         }
         if let suppression = finding.suppression {
             out += " <span class=\"suppressed\">[suppressed, \(suppression.kind.rawValue): \(Self.escape(suppression.reason))]</span>"
@@ -163,7 +163,7 @@ public struct HTMLScanReporter: ScanReporter {
         out += "<table class=\"diagnostics\">\n<thead><tr><th>Severity</th><th>Code</th><th>Message</th><th>Location</th></tr></thead>\n<tbody>\n"
         for d in report.diagnostics {
             out += "<tr><td>\(d.severity.rawValue)</td><td><code>\(Self.escape(d.code))</code></td><td>\(Self.escape(d.message))</td>"
-                + "<td class=\"location\">\(d.location.map { "<code>\(Self.escape($0.description))</code>" } ?? "")</td></tr>\n"
+                + "<td class=\"location\">\(d.location.map { "<code>\(Self.path($0.description))</code>" } ?? "")</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
@@ -192,6 +192,11 @@ public struct HTMLScanReporter: ScanReporter {
         return out
     }
 
+    /// An escaped path that may wrap after each `/` (a `<wbr>`), so long nested locations stay readable.
+    static func path(_ value: String) -> String {
+        value.split(separator: "/", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "/<wbr>")
+    }
+
     static let style = """
 
         body { font: 14px/1.4 -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif; color: #111; margin: 2em; }
@@ -204,9 +209,17 @@ public struct HTMLScanReporter: ScanReporter {
         th { background: #eee; }
         td.num { text-align: right; }
         table.counts { display: inline-table; margin-right: 2em; }
-        table.apps { width: 100%; }
+        table.apps { width: 100%; table-layout: fixed; }
+        table.apps th:nth-child(1) { width: 3%; }
+        table.apps th:nth-child(2) { width: 14%; }
+        table.apps th:nth-child(3), table.apps th:nth-child(5) { width: 8%; }
+        table.apps th:nth-child(4), table.apps th:nth-child(6) { width: 10%; }
+        table.apps th:nth-child(7) { width: 16%; }
+        table.apps th:nth-child(8) { width: 7%; }
+        table.apps th:nth-child(9) { width: 24%; }
+        table.apps td { overflow-wrap: anywhere; }
         table.apps ul { margin: 0; padding-left: 1.1em; }
-        td.location, span.location { word-break: break-all; }
+        span.location { overflow-wrap: anywhere; }
         dl.facts { display: grid; grid-template-columns: max-content auto; gap: .15em 1em; margin: 0; }
         dl.facts dt { font-weight: bold; }
         dl.facts dd { margin: 0; word-break: break-all; }
