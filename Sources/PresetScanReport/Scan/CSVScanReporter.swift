@@ -5,7 +5,8 @@ import PresetScanPolicy
 
 /// One row per app package for spreadsheets: RFC 4180 (CRLF records, fields quoted when they hold a
 /// comma, quote or line break, quotes doubled), UTF-8 with a byte-order mark so Excel reads the
-/// Chinese names right. Multi-valued cells are space-separated (hashes, ids) or `; `-separated (text).
+/// Chinese names right. Multi-valued cells are space-separated (hashes, rule ids once each) or
+/// `; `-separated (text).
 ///
 /// Labels, names and sponsors come from hostile packages and registries: a cell that a spreadsheet
 /// would take for a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`
@@ -48,7 +49,7 @@ public struct CSVScanReporter: ScanReporter {
             signerMD5s.joined(separator: " "),
             (match?.filedCertificateMD5s ?? []).joined(separator: " "),
             embedded.joined(separator: " "),
-            app.findings.map(\.rule.rawValue).joined(separator: " "),
+            Set(app.findings.map(\.rule)).sorted().map(\.rawValue).joined(separator: " "),
             Set(app.findings.filter(\.fails).map(\.rule)).sorted().map(\.rawValue).joined(separator: " "),
             suppressed.joined(separator: "; "),
         ]
