@@ -22,7 +22,14 @@ import Testing
     /// One scan of Samples/apk with a policy that exempts, waives and has an expired waiver, so the
     /// reports carry suppressed findings too. Written once per test process into a temporary folder.
     static let scan: Result<(dir: URL, status: Int32, stderr: String), ScanFailure> = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("presetscan-reports-\(getpid())")
+        // Folders left by earlier runs whose process is gone are removed first.
+        let tmp = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("presetscan-reports-") {
+            if let pid = Int32(name.dropFirst("presetscan-reports-".count)), kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+            }
+        }
+        let dir = tmp.appendingPathComponent("presetscan-reports-\(getpid())")
         do {
             try? FileManager.default.removeItem(at: dir)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
