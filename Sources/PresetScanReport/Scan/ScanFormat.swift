@@ -1,11 +1,16 @@
 /// The `scan` report formats, by `--format` name (SPEC §5).
 public enum ScanFormat: String, CaseIterable, Sendable {
-    case table, json
+    case table, json, sarif, junit, csv, html, cyclonedx
 
     public func reporter(_ options: ScanRenderOptions = ScanRenderOptions()) -> any ScanReporter {
         switch self {
         case .table: TableScanReporter(options: options)
         case .json: JSONScanReporter()
+        case .sarif: SARIFScanReporter()
+        case .junit: JUnitScanReporter()
+        case .csv: CSVScanReporter()
+        case .html: HTMLScanReporter()
+        case .cyclonedx: CycloneDXScanReporter()
         }
     }
 }

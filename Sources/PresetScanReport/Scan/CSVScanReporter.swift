@@ -1,0 +1,71 @@
+import Foundation
+import PresetScanApps
+import PresetScanCore
+import PresetScanPolicy
+
+/// One row per app package for spreadsheets: RFC 4180 (CRLF records, fields quoted when they hold a
+/// comma, quote or line break, quotes doubled), UTF-8 with a byte-order mark so Excel reads the
+/// Chinese names right. Multi-valued cells are space-separated (hashes, rule ids once each) or
+/// `; `-separated (text).
+///
+/// Labels, names and sponsors come from hostile packages and registries: a cell that a spreadsheet
+/// would take for a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`
+/// (OWASP "CSV injection"). Other C0 control characters are dropped.
+public struct CSVScanReporter: ScanReporter {
+    public static let format = "csv"
+
+    static let columns = [
+        "location", "identifier", "version", "label", "verdict", "filing_number", "app_name", "sponsor", "status", "cert_md5",
+        "filed_cert_md5", "embedded_filing_numbers", "findings", "failing", "suppressed",
+    ]
+
+    public init() {}
+
+    public func render(_ report: ScanReport) throws -> String {
+        var out = "\u{FEFF}" + Self.row(Self.columns)
+        for app in report.apps { out += Self.row(cells(app)) }
+        return out
+    }
+
+    private func cells(_ app: AssessedApp) -> [String] {
+        let record = app.record
+        let match = app.match
+        var signerMD5s: [String] = []
+        for signer in record.signers where !signerMD5s.contains(signer.md5.lowercased()) { signerMD5s.append(signer.md5.lowercased()) }
+        let embedded = record.filingNumbers.filter { $0.kind == .app }.map { $0.valid ? $0.canonical : $0.raw }
+        let suppressed = app.findings.compactMap { finding in
+            finding.suppression.map { "\(finding.rule.rawValue) \($0.kind.rawValue): \($0.reason)" }
+        }
+        return [
+            record.location.description,
+            record.package ?? "",
+            record.versionName ?? "",
+            record.label ?? "",
+            app.verdict.rawValue,
+            match?.filingNumber ?? "",
+            match?.appName ?? "",
+            match?.sponsor ?? "",
+            match?.status.rawValue ?? "",
+            signerMD5s.joined(separator: " "),
+            (match?.filedCertificateMD5s ?? []).joined(separator: " "),
+            embedded.joined(separator: " "),
+            Set(app.findings.map(\.rule)).sorted().map(\.rawValue).joined(separator: " "),
+            Set(app.findings.filter(\.fails).map(\.rule)).sorted().map(\.rawValue).joined(separator: " "),
+            suppressed.joined(separator: "; "),
+        ]
+    }
+
+    static func row(_ cells: [String]) -> String {
+        cells.map(field).joined(separator: ",") + "\r\n"
+    }
+
+    /// One field: neutralised against formula injection, then quoted if RFC 4180 needs it.
+    static func field(_ value: String) -> String {
+        var value = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
+        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            value = "'" + value
+        }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
