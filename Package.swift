@@ -71,7 +71,7 @@ let package = Package(
             ]),
         .target(
             name: "PresetScanReport",
-            dependencies: ["PresetScanCore", "PresetScanApps", "PresetScanPolicy", "PresetScanRegistry"]),
+            dependencies: ["PresetScanCore", "PresetScanApps", "PresetScanCrypto", "PresetScanPolicy", "PresetScanRegistry"]),
         .target(
             name: "PresetScanKit",
             dependencies: [
@@ -92,7 +92,8 @@ let package = Package(
         .testTarget(name: "PresetScanCryptoTests", dependencies: ["PresetScanCrypto"]),
         .testTarget(name: "PresetScanAppsTests", dependencies: ["PresetScanApps", "PresetScanUnpack"]),
         .testTarget(name: "PresetScanPolicyTests", dependencies: ["PresetScanPolicy"]),
-        .testTarget(name: "PresetScanReportTests", dependencies: ["PresetScanReport"], resources: [.copy("Golden")]),
+        .testTarget(
+            name: "PresetScanReportTests", dependencies: ["PresetScanReport", "PresetScanPolicy", "PresetScanRegistry"], resources: [.copy("Golden")]),
         .testTarget(name: "PresetScanKitTests", dependencies: ["PresetScanKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PresetScanKit"]),
     ]

@@ -208,7 +208,7 @@ import Testing
         let text = try String(contentsOfFile: table, encoding: .utf8)
         #expect(text.contains("CERTIFICATE-MISMATCH (1)"))
         #expect(text.contains("FILED (1)"))
-        #expect(text.contains("FAIL: 1 finding fail"))
+        #expect(text.contains("FAIL: 1 finding fails the build"))
         #expect(!text.contains("\u{1B}["))
         let coloured = try CLI.run(["scan", CLI.sample("hello.apk"), "--registry", Self.registry, "--color", "always"] + Self.today)
         #expect(coloured.stdout.contains("\u{1B}[32m"))

@@ -52,7 +52,7 @@ public struct TableScanReporter: ScanReporter {
         let failingRules = Set(report.failing.map(\.rule)).sorted().map(\.rawValue).joined(separator: ", ")
         switch report.outcome {
         case .pass: out.append(paint("PASS", .green) + ": every app is filed, exempt or waived, and the whole input was read")
-        case .fail: out.append(paint("FAIL", .red) + ": \(report.failing.count) finding\(report.failing.count == 1 ? "" : "s") fail the build (\(failingRules))")
+        case .fail: out.append(paint("FAIL", .red) + ": \(report.failing.count) \(report.failing.count == 1 ? "finding fails" : "findings fail") the build (\(failingRules))")
         case .incomplete:
             out.append(paint("INCOMPLETE", .yellow)
                 + (report.apps.isEmpty ? ": no app package was found" : ": part of the input could not be read (PS009)"))
