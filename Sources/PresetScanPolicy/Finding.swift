@@ -36,8 +36,8 @@ public struct Finding: Codable, Sendable, Equatable, Comparable {
 }
 
 /// Why a finding does not fail the build; it stays visible in every report.
-public struct Suppression: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable {
+public struct Suppression: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable {
         /// A policy exemption (by identifier pattern, or `exemptWithoutInternet`).
         case exemption
         /// A policy waiver that has not expired.

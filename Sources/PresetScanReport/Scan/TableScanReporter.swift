@@ -39,7 +39,11 @@ public struct TableScanReporter: ScanReporter {
             out.append(paint("\(verdict.rawValue.uppercased()) (\(count))", colour(of: verdict)))
             for app in report.apps where app.verdict == verdict {
                 out.append("  " + describe(app))
-                for finding in app.findings { out.append("    " + line(finding, withLocation: false)) }
+                // One exemption or waiver covers all of an app's suppressed findings: say it once.
+                let reasons = Set(app.findings.compactMap(\.suppression).filter { $0.kind != .baseline })
+                let shared = reasons.count == 1 ? reasons.first : nil
+                if let shared { out.append(paint("    \(shared.kind.rawValue): \(shared.reason)", .dim)) }
+                for finding in app.findings { out.append("    " + line(finding, withLocation: false, sharedSuppression: shared)) }
             }
         }
         if !report.findings.isEmpty {
@@ -71,10 +75,11 @@ public struct TableScanReporter: ScanReporter {
         return parts.joined(separator: "  ") + "  " + paint(record.location.description, .dim)
     }
 
-    private func line(_ finding: Finding, withLocation: Bool) -> String {
+    private func line(_ finding: Finding, withLocation: Bool, sharedSuppression: Suppression? = nil) -> String {
         var text = "\(finding.rule.rawValue) \(finding.severity.rawValue) \(finding.rule.name): \(finding.message)"
         if withLocation, let location = finding.location { text += " (\(location))" }
         if let suppression = finding.suppression {
+            if suppression == sharedSuppression { return paint(text + " [\(suppression.kind.rawValue)]", .dim) }
             return paint(text + " [\(suppression.kind.rawValue): \(suppression.reason)]", .dim)
         }
         if finding.fails { return paint(text + " [fails]", .red) }
