@@ -10,6 +10,8 @@ public struct Inspector: Sendable {
     public var limits: Limits
     /// Packages read at once; defaults to the core count.
     public var jobs: Int
+    /// Whether packages are searched for filing numbers; off only to time what the search costs.
+    public var searchFilingNumbers = true
 
     public init(limits: Limits = .default, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.limits = limits
@@ -32,7 +34,8 @@ public struct Inspector: Sendable {
         let location = Location(path: path)
         do {
             let source = try FileByteSource(path: path)
-            return APKReader.read(source: source, location: location, limits: limits)
+            return APKReader.read(
+                source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
         } catch {
             var record = AppRecord(location: location, kind: "apk", size: 0)
             record.errors.append(Diagnostic(.error, "input.unreadable", "\(error)", location: location))

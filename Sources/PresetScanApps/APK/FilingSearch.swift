@@ -61,11 +61,20 @@ struct FilingSearch {
 
     // MARK: - resources.arsc
 
-    /// Bytes first; a string is decoded only when a match lies in it, then named by the
-    /// resources using it. Matches outside the global pool (type and key names) keep the file name.
+    /// Bytes first (those that can hold text, `ResourceTextRanges`); a string is decoded only when
+    /// a match lies in it, then named by the resources using it. Matches outside the global pool
+    /// (type and key names) keep the file name.
     private mutating func searchResources(_ resources: inout LazyResources) {
         guard let bytes = resources.bytes(), charge(bytes.count, "resources.arsc") else { return }
-        let matches = FilingScanner.find(inBytes: bytes)
+        let matches = bytes.withUnsafeBytes { buffer in
+            ResourceTextRanges.ranges(in: bytes).flatMap { range in
+                FilingScanner.find(inBytes: UnsafeRawBufferPointer(rebasing: buffer[range])).map { match in
+                    var match = match
+                    match.offset += range.lowerBound
+                    return match
+                }
+            }
+        }
         guard !matches.isEmpty else { return }
         guard let table = resources.table else {
             // Unreadable table: the bytes still say what is there, without resource names.
