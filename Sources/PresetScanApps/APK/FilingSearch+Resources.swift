@@ -16,20 +16,18 @@ enum ResourceTextRanges {
         var size: Int
 
         /// The chunk header at `offset`, nil unless it is well formed and ends by `end`.
-        init?(_ bytes: [UInt8], at offset: Int, end: Int) {
-            guard offset >= 0, offset <= end, end - offset >= ResChunkHeader.byteCount,
-                var reader = try? ByteReader(bytes, structure: "ResChunk_header").sub(at: offset, length: ResChunkHeader.byteCount),
-                let header = try? ResChunkHeader(&reader)
-            else { return nil }
-            type = header.type
-            headerSize = Int(header.headerSize)
-            size = Int(header.size)
+        init?(_ bytes: UnsafeRawBufferPointer, at offset: Int, end: Int) {
+            guard end <= bytes.count, offset >= 0, offset <= end, end - offset >= ResChunkHeader.byteCount else { return nil }
+            // ResChunk_header: uint16 type, uint16 headerSize, uint32 size, little-endian.
+            type = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            headerSize = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self)))
+            size = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
             guard headerSize >= ResChunkHeader.byteCount, headerSize <= size, size <= end - offset else { return nil }
         }
     }
 
     /// The byte ranges of `bytes` to search, in order, not overlapping.
-    static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
+    static func ranges(in bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
         var skipped: [Range<Int>] = []
         if let table = Chunk(bytes, at: 0, end: bytes.count), table.type == ResChunkType.table {
             walk(bytes, from: table.headerSize, to: table.size, insidePackage: false, skipping: &skipped)
@@ -47,7 +45,7 @@ enum ResourceTextRanges {
     /// Notes the type and type-spec chunks between `start` and `end`, descending into packages
     /// once; the walk stops at the first malformed header, leaving the rest to be searched.
     private static func walk(
-        _ bytes: [UInt8], from start: Int, to end: Int, insidePackage: Bool, skipping skipped: inout [Range<Int>]
+        _ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, insidePackage: Bool, skipping skipped: inout [Range<Int>]
     ) {
         var offset = start
         while let chunk = Chunk(bytes, at: offset, end: end) {
