@@ -44,8 +44,9 @@ extension FilingSearch {
 
 /// Buffers for inflated dex files, reused across entries and packages (one per thread at work).
 final class DexScratch: @unchecked Sendable {
-    /// Buffers larger than this are freed after use rather than kept.
-    static let maxKeptBytes = 64 << 20
+    /// Buffers larger than this are freed after use rather than kept: a few MiB per thread at
+    /// most stay allocated (dex files are rarely over 10 MiB), however many threads run.
+    static let maxKeptBytes = 16 << 20
     private static let pool = Locked<[DexScratch]>([])
 
     private(set) var buffer: UnsafeMutableRawBufferPointer
