@@ -7,10 +7,14 @@
 #   without  `presetscan inspect --format json --no-filing-search ALL_APKS > /dev/null`
 #            (--no-filing-search is a hidden switch that exists for this comparison)
 #   with     `presetscan inspect --format json ALL_APKS > /dev/null`
-# under /usr/bin/time, alternating, --runs N times each (default 9). Prints every run with the
+# timed by bash's `time` (milliseconds), alternating, --runs N times each (default 9). Prints every run with the
 # load average, the median and fastest wall time and the median CPU time (user + sys) of each,
 # and the ratios with / without. Exit status 3 of inspect (the corpus has broken APKs on
 # purpose) is not an error.
+#
+# --realtime runs every timed run under `chrt -f 50` (SCHED_FIFO; needs root), so that the builds
+# of other users on a shared machine do not stretch the wall time (their load average is still
+# printed). Without it, wall time on a loaded machine measures mostly the wait for a core.
 #
 # --callgrind also counts the instructions of one run each way under valgrind's callgrind
 # (--jobs 1), which, unlike wall time, does not move with the load other processes put on the
@@ -21,10 +25,10 @@
 #
 # Usage:
 #   Benchmarks/filing-search.sh [--examples DIR] [--runs N] [--presetscan BIN] [--no-build]
-#                               [--callgrind]
+#                               [--realtime] [--callgrind]
 #
-# Needs (Debian 12): swift, androguard (for the corpus), time (/usr/bin/time), bc;
-# valgrind for --callgrind.
+# Needs (Debian 12): swift, androguard (for the corpus), bc;
+# valgrind for --callgrind, chrt (util-linux) and root for --realtime.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +38,7 @@ runs=9
 bin="${PRESETSCAN:-}"
 build=1
 callgrind=0
+prefix=()
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -43,13 +48,16 @@ while [[ $# -gt 0 ]]; do
         --presetscan) bin="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
         --callgrind) callgrind=1; shift ;;
+        --realtime) prefix=(chrt -f 50); shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "filing-search.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "filing-search.sh: --runs takes a positive number" >&2; exit 2; }
-[[ -x /usr/bin/time ]] || { echo "filing-search.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
 [[ -d "$examples" ]] || { echo "filing-search.sh: no such folder: $examples (apt-get install androguard)" >&2; exit 2; }
+if [[ ${#prefix[@]} -gt 0 ]] && ! chrt -f 50 true 2>/dev/null; then
+    echo "filing-search.sh: --realtime needs chrt and root (SCHED_FIFO)" >&2; exit 2
+fi
 if [[ "$callgrind" -eq 1 ]] && ! command -v valgrind >/dev/null; then
     echo "filing-search.sh: --callgrind needs valgrind (apt-get install valgrind)" >&2; exit 2
 fi
@@ -74,14 +82,15 @@ xargs -0 cat < "$work/list" > /dev/null   # warm the page cache
 
 run() {  # label, extra inspect arguments... -> appends "wall cpu" to $work/label
     local label="$1"; shift
-    /usr/bin/time -f "%e %U %S" -o "$work/time" xargs -0 "$bin" inspect --format json "$@" < "$work/list" > /dev/null 2>&1 || true
-    # /usr/bin/time puts "Command exited with non-zero status N" first when inspect exits non-zero.
+    # bash's `time` keyword: milliseconds (GNU time prints hundredths, too coarse at 0.1 s).
+    local TIMEFORMAT='%3R %3U %3S'
+    { time "${prefix[@]}" xargs -0 "$bin" inspect --format json "$@" < "$work/list" > /dev/null 2>&1 || true; } 2> "$work/time"
     read -r wall user sys < <(tail -1 "$work/time")
     local cpu; cpu="$(echo "$user + $sys" | bc)"
     echo "$wall $cpu" >> "$work/$label"
     printf '%-7s wall %s s, cpu %s s, load %s\n' "$label" "$wall" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
-echo "corpus: $count APKs under $examples; binary $bin; $runs runs each, alternating; $(nproc) CPUs"
+echo "corpus: $count APKs under $examples; binary $bin; $runs runs each, alternating; $(nproc) CPUs${prefix[*]:+; under ${prefix[*]}}"
 for ((i = 0; i < runs; i++)); do
     run without --no-filing-search
     run with
