@@ -7,9 +7,9 @@
 #   without  `presetscan inspect --format json --no-filing-search ALL_APKS > /dev/null`
 #            (--no-filing-search is a hidden switch that exists for this comparison)
 #   with     `presetscan inspect --format json ALL_APKS > /dev/null`
-# timed by bash's `time` (milliseconds), alternating, --runs N times each (default 9). Prints every run with the
-# load average, the median and fastest wall time and the median CPU time (user + sys) of each,
-# and the ratios with / without. Exit status 3 of inspect (the corpus has broken APKs on
+# timed by bash's `time` (milliseconds), alternating, --runs N times each (default 9). Prints
+# every run with the load average, the median and fastest wall time and the median CPU time
+# (user + sys) of each, and the ratios with / without. Exit status 3 of inspect (the corpus has broken APKs on
 # purpose) is not an error.
 #
 # --realtime runs every timed run under `chrt -f 50` (SCHED_FIFO; needs root), so that the builds
