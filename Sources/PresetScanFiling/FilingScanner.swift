@@ -127,8 +127,8 @@ public enum FilingScanner {
     /// Calls `hit` for each anchor, by offset, until it returns false.
     ///
     /// Sixteen bytes at a time, a vector test on each position's first two or three bytes lets
-    /// through the places an anchor can start (a superset: `ic` then NUL, say, passes for UTF-16
-    /// `ICP`); those few are checked in full by `anchor(at:)`. Three loads and about thirty
+    /// through the places an anchor can start (a superset: `i`, NUL, `c` passes as UTF-16 `ICP`,
+    /// `EF BC` as any full-width form); those few are checked in full by `anchor(at:)`. Three loads and about thirty
     /// vector operations per sixteen bytes: the test is as cheap as it can be while text rarely
     /// passes it.
     private static func scanAnchors(_ bytes: UnsafeRawBufferPointer, _ hit: (Int, Encoding) -> Bool) {
