@@ -1,73 +1,77 @@
 #!/usr/bin/env bash
 # filing-search.sh — what the filing-number search costs `presetscan inspect` on a real corpus.
 #
-# Compares two release builds on the same corpus (default: the 332 APKs of Debian's androguard
-# package under /usr/share/doc/androguard/examples), files in the page cache (read once first):
-#   base  the commit before the search existed: the parent of the commit that added
-#         Sources/PresetScanApps/APK/FilingSearch.swift, or HEAD while it is not committed yet;
-#         checked out with `git worktree add --detach` into --base-dir and built there with its
-#         own scratch folder
-#   tree  the working tree (--tree, default this checkout), built with
-#         `swift build -c release --scratch-path <tree>/.build-filing`
-# Each run is `presetscan inspect --format json ALL_APKS > /dev/null` under /usr/bin/time; the
-# two binaries alternate, --runs N times each (default 9), and the script prints every run, the
-# median and the fastest wall time of each, and the ratios tree / base. Exit status of inspect
-# (3: the corpus has broken APKs on purpose) is not an error.
+# One release binary, the same corpus (default: the 332 APKs of Debian's androguard package
+# under /usr/share/doc/androguard/examples, sorted by path), files in the page cache (read once
+# first), run two ways:
+#   without  `presetscan inspect --format json --no-filing-search ALL_APKS > /dev/null`
+#            (--no-filing-search is a hidden switch that exists for this comparison)
+#   with     `presetscan inspect --format json ALL_APKS > /dev/null`
+# timed by bash's `time` (milliseconds), alternating, --runs N times each (default 9). Prints
+# every run with the load average, the median and fastest wall time and the median CPU time
+# (user + sys) of each, and the ratios with / without. Exit status 3 of inspect (the corpus has broken APKs on
+# purpose) is not an error.
+#
+# --realtime runs every timed run under `chrt -f 50` (SCHED_FIFO; needs root), so that the builds
+# of other users on a shared machine do not stretch the wall time (their load average is still
+# printed). Without it, wall time on a loaded machine measures mostly the wait for a core.
+#
+# --callgrind also counts the instructions of one run each way under valgrind's callgrind
+# (--jobs 1), which, unlike wall time, does not move with the load other processes put on the
+# machine; the ratio of the two counts is printed with the rest.
+#
+# Binary: --presetscan BIN, $PRESETSCAN, else <checkout>/.build-filing/release/presetscan, built
+# with `swift build -c release --scratch-path .build-filing` unless --no-build.
 #
 # Usage:
-#   Benchmarks/filing-search.sh [--examples DIR] [--runs N] [--base REF] [--base-dir DIR]
-#                               [--tree DIR] [--no-build]
+#   Benchmarks/filing-search.sh [--examples DIR] [--runs N] [--presetscan BIN] [--no-build]
+#                               [--realtime] [--callgrind]
 #
-# Needs (Debian 12): git, swift, androguard (for the corpus), time (/usr/bin/time).
+# Needs (Debian 12): swift, androguard (for the corpus), bc;
+# valgrind for --callgrind, chrt (util-linux) and root for --realtime.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 examples=/usr/share/doc/androguard/examples
 runs=9
-base=""
-base_dir="${TMPDIR:-/tmp}/presetscan-bench-base"
-tree="$root"
+bin="${PRESETSCAN:-}"
 build=1
+callgrind=0
+prefix=()
 
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --examples) examples="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
-        --base) base="$2"; shift 2 ;;
-        --base-dir) base_dir="$2"; shift 2 ;;
-        --tree) tree="$(cd "$2" && pwd)"; shift 2 ;;
+        --presetscan) bin="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) echo "filing-search.sh: unknown argument: $1" >&2; exit 2 ;;
+        --callgrind) callgrind=1; shift ;;
+        --realtime) prefix=(chrt -f 50); shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "filing-search.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-[[ -x /usr/bin/time ]] || { echo "filing-search.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "filing-search.sh: --runs takes a positive number" >&2; exit 2; }
 [[ -d "$examples" ]] || { echo "filing-search.sh: no such folder: $examples (apt-get install androguard)" >&2; exit 2; }
-
-if [[ -z "$base" ]]; then
-    added="$(git -C "$root" log --diff-filter=A --format=%H -- Sources/PresetScanApps/APK/FilingSearch.swift | tail -1)"
-    base="${added:+$added^}"
-    base="${base:-HEAD}"
+if [[ ${#prefix[@]} -gt 0 ]] && ! chrt -f 50 true 2>/dev/null; then
+    echo "filing-search.sh: --realtime needs chrt and root (SCHED_FIFO)" >&2; exit 2
 fi
-base_commit="$(git -C "$root" rev-parse --verify "$base^{commit}")"
+if [[ "$callgrind" -eq 1 ]] && ! command -v valgrind >/dev/null; then
+    echo "filing-search.sh: --callgrind needs valgrind (apt-get install valgrind)" >&2; exit 2
+fi
 
-base_bin="$base_dir/.build-release/release/presetscan"
-tree_bin="$tree/.build-filing/release/presetscan"
-if [[ "$build" -eq 1 ]]; then
-    if [[ ! -d "$base_dir" ]]; then
-        git -C "$root" worktree add --detach "$base_dir" "$base_commit" >&2
-    else
-        git -C "$base_dir" checkout --detach --quiet "$base_commit"
+if [[ -z "$bin" ]]; then
+    bin="$root/.build-filing/release/presetscan"
+    if [[ "$build" -eq 1 ]]; then
+        echo "filing-search.sh: building $root" >&2
+        (cd "$root" && swift build -c release --scratch-path "$root/.build-filing" >&2)
     fi
-    echo "filing-search.sh: building base $base_commit in $base_dir" >&2
-    (cd "$base_dir" && swift build -c release --scratch-path "$base_dir/.build-release" >&2)
-    echo "filing-search.sh: building $tree" >&2
-    (cd "$tree" && swift build -c release --scratch-path "$tree/.build-filing" >&2)
 fi
-for bin in "$base_bin" "$tree_bin"; do
-    [[ -x "$bin" ]] || { echo "filing-search.sh: no binary $bin (drop --no-build)" >&2; exit 2; }
-done
+[[ -x "$bin" ]] || { echo "filing-search.sh: no binary $bin (drop --no-build, or pass --presetscan)" >&2; exit 2; }
+"$bin" inspect --help-hidden 2>/dev/null | grep -q -- --no-filing-search \
+    || { echo "filing-search.sh: $bin has no --no-filing-search switch (too old)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/filing-search.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -76,30 +80,48 @@ trap 'rm -rf "$work"' EXIT
 count="$(tr -cd '\0' < "$work/list" | wc -c)"
 xargs -0 cat < "$work/list" > /dev/null   # warm the page cache
 
-run() {  # binary, label -> appends "wall cpu" to $work/label
-    /usr/bin/time -f "%e %U %S" -o "$work/time" xargs -0 "$1" inspect --format json < "$work/list" > /dev/null 2>&1 || true
-    # /usr/bin/time puts "Command exited with non-zero status N" first when inspect exits non-zero.
+run() {  # label, extra inspect arguments... -> appends "wall cpu" to $work/label
+    local label="$1"; shift
+    # bash's `time` keyword: milliseconds (GNU time prints hundredths, too coarse at 0.1 s).
+    local TIMEFORMAT='%3R %3U %3S'
+    { time "${prefix[@]}" xargs -0 "$bin" inspect --format json "$@" < "$work/list" > /dev/null 2>&1 || true; } 2> "$work/time"
     read -r wall user sys < <(tail -1 "$work/time")
-    echo "$wall $(echo "$user + $sys" | bc)" >> "$work/$2"
-    printf '%-5s wall %s s, cpu %s s\n' "$2" "$wall" "$(echo "$user + $sys" | bc)"
+    local cpu; cpu="$(echo "$user + $sys" | bc)"
+    echo "$wall $cpu" >> "$work/$label"
+    printf '%-7s wall %s s, cpu %s s, load %s\n' "$label" "$wall" "$cpu" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
-echo "corpus: $count APKs under $examples; base $base_commit; $runs runs each, alternating"
+echo "corpus: $count APKs under $examples; binary $bin; $runs runs each, alternating; $(nproc) CPUs${prefix[*]:+; under ${prefix[*]}}"
 for ((i = 0; i < runs; i++)); do
-    run "$base_bin" base
-    run "$tree_bin" tree
+    run without --no-filing-search
+    run with
 done
 
 stat() {  # file, column -> "median min"
     cut -d' ' -f"$2" "$1" | sort -n | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; print m, v[1]}'
 }
-read -r base_med base_min < <(stat "$work/base" 1)
-read -r tree_med tree_min < <(stat "$work/tree" 1)
-read -r base_cpu _ < <(stat "$work/base" 2)
-read -r tree_cpu _ < <(stat "$work/tree" 2)
+read -r off_med off_min < <(stat "$work/without" 1)
+read -r on_med on_min < <(stat "$work/with" 1)
+read -r off_cpu _ < <(stat "$work/without" 2)
+read -r on_cpu _ < <(stat "$work/with" 2)
+
+if [[ "$callgrind" -eq 1 ]]; then
+    instructions() {  # extra inspect arguments... -> instructions counted by callgrind
+        xargs -0 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+            "$bin" inspect --format json --jobs 1 "$@" < "$work/list" > /dev/null 2> "$work/callgrind.err" || true
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/callgrind.err"
+    }
+    off_ir="$(instructions --no-filing-search)"
+    on_ir="$(instructions)"
+fi
+
 echo
-printf '| build | wall median | wall fastest | cpu median |\n| --- | --- | --- | --- |\n'
-printf '| base (no search) | %s s | %s s | %s s |\n' "$base_med" "$base_min" "$base_cpu"
-printf '| tree (search) | %s s | %s s | %s s |\n' "$tree_med" "$tree_min" "$tree_cpu"
-printf '| tree / base | %.2f× | %.2f× | %.2f× |\n' \
-    "$(echo "$tree_med / $base_med" | bc -l)" "$(echo "$tree_min / $base_min" | bc -l)" \
-    "$(echo "$tree_cpu / $base_cpu" | bc -l)"
+printf '| | wall median | wall fastest | cpu median |%s\n| --- | --- | --- | --- |%s\n' \
+    "$( [[ "$callgrind" -eq 1 ]] && echo ' instructions (callgrind) |')" "$( [[ "$callgrind" -eq 1 ]] && echo ' --- |')"
+printf '| without the search | %s s | %s s | %s s |%s\n' "$off_med" "$off_min" "$off_cpu" \
+    "$( [[ "$callgrind" -eq 1 ]] && echo " $off_ir |")"
+printf '| with the search | %s s | %s s | %s s |%s\n' "$on_med" "$on_min" "$on_cpu" \
+    "$( [[ "$callgrind" -eq 1 ]] && echo " $on_ir |")"
+printf '| with / without | %.2f× | %.2f× | %.2f× |%s\n' \
+    "$(echo "$on_med / $off_med" | bc -l)" "$(echo "$on_min / $off_min" | bc -l)" \
+    "$(echo "$on_cpu / $off_cpu" | bc -l)" \
+    "$( [[ "$callgrind" -eq 1 ]] && printf ' %.2f× |' "$(echo "$on_ir / $off_ir" | bc -l)")"

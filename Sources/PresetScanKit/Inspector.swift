@@ -1,5 +1,10 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PresetScanApps
 import PresetScanCore
 
@@ -10,6 +15,8 @@ public struct Inspector: Sendable {
     public var limits: Limits
     /// Packages read at once; defaults to the core count.
     public var jobs: Int
+    /// Whether packages are searched for filing numbers; off only to time what the search costs.
+    public var searchFilingNumbers = true
 
     public init(limits: Limits = .default, jobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.limits = limits
@@ -19,12 +26,18 @@ public struct Inspector: Sendable {
     /// One record per path, in the order given; unreadable paths get a record with `errors`.
     public func inspect(paths: [String]) -> [AppRecord] {
         // Largest first, so that one big package does not finish alone on one core at the end.
-        let order = paths.indices.sorted { (fileSize(paths[$0]), $1) > (fileSize(paths[$1]), $0) }
+        // One stat(2) per path: the sort compares n log n times, and Foundation's attributes
+        // (owner names included) cost as much as reading a small package.
+        let sizes = paths.map(Self.fileSize)
+        let order = paths.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
         return parallelMap(paths, jobs: jobs, order: order) { inspect(path: $0) }
     }
 
-    private func fileSize(_ path: String) -> UInt64 {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
+    /// The file's size, 0 when it cannot be stat'ed (then `inspect(path:)` reports why).
+    private static func fileSize(_ path: String) -> UInt64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return UInt64(clamping: info.st_size)
     }
 
     /// Reads one file as an app package (found by content, not by name).
@@ -32,7 +45,8 @@ public struct Inspector: Sendable {
         let location = Location(path: path)
         do {
             let source = try FileByteSource(path: path)
-            return APKReader.read(source: source, location: location, limits: limits)
+            return APKReader.read(
+                source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
         } catch {
             var record = AppRecord(location: location, kind: "apk", size: 0)
             record.errors.append(Diagnostic(.error, "input.unreadable", "\(error)", location: location))

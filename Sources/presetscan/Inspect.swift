@@ -21,9 +21,14 @@ struct Inspect: ParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
 
+    /// Benchmarks/filing-search.sh times `inspect` with and without the search; not for users.
+    @Flag(name: .customLong("no-filing-search"), help: .hidden)
+    var noFilingSearch = false
+
     func run() throws {
         var inspector = Inspector()
         if let jobs { inspector.jobs = max(1, jobs) }
+        inspector.searchFilingNumbers = !noFilingSearch
         let records = inspector.inspect(paths: packages)
         let text = try format.reporter.render(records)
         try Output.write(text, to: output)

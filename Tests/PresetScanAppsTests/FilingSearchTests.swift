@@ -153,6 +153,32 @@ struct FilingSearchTests {
         #expect(DexStringData.range(in: broken) == nil)
     }
 
+    /// resources.arsc is searched outside its type and type-spec chunks only; a table whose
+    /// chunks cannot be walked is searched whole.
+    @Test func resourceTextRangesSkipOnlyTypeChunks() throws {
+        let apk = try ZipArchive(source: try FileByteSource(path: Self.samples.appendingPathComponent("filing.apk").path))
+        let arsc = try archiveData(apk, "resources.arsc")
+        let ranges = arsc.withUnsafeBytes { ResourceTextRanges.ranges(in: $0) }
+        #expect(ranges.first?.lowerBound == 0)
+        // The gaps are the skipped chunks: each starts with RES_TABLE_TYPE_TYPE or _SPEC_TYPE.
+        let starts = ranges.map(\.upperBound)
+        let ends = ranges.dropFirst().map(\.lowerBound) + [arsc.count]
+        var skipped = 0
+        for (start, end) in zip(starts, ends) where start < end {
+            let type = UInt16(arsc[start]) | UInt16(arsc[start + 1]) << 8
+            #expect(type == 0x0201 || type == 0x0202)
+            skipped += end - start
+        }
+        #expect(skipped > 0)
+        // The global string pool (RES_STRING_POOL_TYPE right after the 12-byte table header) is searched.
+        #expect(arsc[12] == 0x01 && arsc[13] == 0x00)
+        #expect(ranges[0].upperBound > 12)
+
+        for broken in [Array(arsc.prefix(10)), Array(arsc.dropFirst(4)), arsc.enumerated().map { $0.offset == 0 ? 0x03 : $0.element }] {
+            #expect(broken.withUnsafeBytes { ResourceTextRanges.ranges(in: $0) } == [0..<broken.count])
+        }
+    }
+
     private func archiveData(_ archive: ZipArchive, _ name: String) throws -> [UInt8] {
         let entry = try #require(archive.entry(named: name))
         return try archive.data(of: entry)

@@ -105,4 +105,35 @@ struct FilingScannerTests {
             _ = FilingScanner.find(inBytes: Array(full.suffix(length)), currentYear: testYear)
         }
     }
+
+    /// The vector prefilter lets every anchor through: anchors found in a long buffer (sixteen
+    /// bytes at a time) are exactly those the byte-by-byte tail finds in a 12-byte window at each
+    /// offset (12 bytes hold the longest anchor, UTF-8 `公网安备`), on noise made of anchor bytes.
+    @Test func vectorPrefilterAgreesWithTheByteByByteCheck() {
+        let pieces: [[UInt8]] = [
+            Array("ICP".utf8), Array("iCp".utf8), Self.utf16le("ICP"), Self.utf16le("icP"), Array("ＩＣＰ".utf8),
+            Array("ｉｃｐ".utf8), Self.utf16le("ＩＣＰ"), Self.utf16le("ｉｃｐ"), Array("公网安备".utf8), Self.utf16le("公网安备"),
+            [0x49], [0x69], [0x43], [0x63], [0x50], [0x70], [0x00], [0xFF], [0x29], [0xEF], [0xBC], [0xBD], [0xA9],
+            [0x89], [0xE5], [0x85], [0xAC], [0x6C], [0x51], [0x23], [0x30], [0x20],
+        ]
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<40 {
+            var bytes: [UInt8] = []
+            while bytes.count < 600 { bytes += pieces[next(pieces.count)] }
+            let vector = bytes.withUnsafeBytes { FilingScanner.anchors(in: $0) }
+            var scalar: [(offset: Int, encoding: FilingScanner.Encoding)] = []
+            for offset in bytes.indices {
+                let window = Array(bytes[offset..<min(offset + 12, bytes.count)])
+                let found = window.withUnsafeBytes { FilingScanner.anchors(in: $0) }
+                if let first = found.first, first.offset == 0 { scalar.append((offset, first.encoding)) }
+            }
+            #expect(vector.map(\.offset) == scalar.map(\.offset))
+            #expect(vector.map(\.encoding) == scalar.map(\.encoding))
+            #expect(!vector.isEmpty)
+        }
+    }
 }

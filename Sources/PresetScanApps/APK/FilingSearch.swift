@@ -61,11 +61,20 @@ struct FilingSearch {
 
     // MARK: - resources.arsc
 
-    /// Bytes first; a string is decoded only when a match lies in it, then named by the
-    /// resources using it. Matches outside the global pool (type and key names) keep the file name.
+    /// Bytes first (those that can hold text, `ResourceTextRanges`); a string is decoded only when
+    /// a match lies in it, then named by the resources using it. Matches outside the global pool
+    /// (type and key names) keep the file name.
     private mutating func searchResources(_ resources: inout LazyResources) {
         guard let bytes = resources.bytes(), charge(bytes.count, "resources.arsc") else { return }
-        let matches = FilingScanner.find(inBytes: bytes)
+        let matches = bytes.withUnsafeBytes { buffer in
+            ResourceTextRanges.ranges(in: buffer).flatMap { range in
+                FilingScanner.find(inBytes: UnsafeRawBufferPointer(rebasing: buffer[range])).map { match in
+                    var match = match
+                    match.offset += range.lowerBound
+                    return match
+                }
+            }
+        }
         guard !matches.isEmpty else { return }
         guard let table = resources.table else {
             // Unreadable table: the bytes still say what is there, without resource names.
@@ -112,17 +121,22 @@ struct FilingSearch {
     static let textAssetExtensions: Set<String> = ["html", "htm", "js", "json", "txt", "xml", "properties", "bundle"]
 
     /// The kind of an entry by its name: `assets/**.{html,js,...}`, `classes*.dex`, `lib/*/*.so`.
+    ///
+    /// Compared byte by byte: every entry name of every package passes here.
     static func kind(of name: String) -> EntryKind? {
         let bytes = name.utf8
-        let slashes = bytes.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }
-        if slashes == 0 {
-            return name.hasPrefix("classes") && name.hasSuffix(".dex") ? .dex : nil
+        let slash = UInt8(ascii: "/")
+        func ends(with suffix: String) -> Bool {
+            bytes.count >= suffix.utf8.count && bytes.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
         }
-        if name.hasPrefix("lib/") {
-            return slashes == 2 && name.hasSuffix(".so") ? .nativeLibrary : nil
+        if bytes.starts(with: "classes".utf8) {
+            return !bytes.contains(slash) && ends(with: ".dex") ? .dex : nil
         }
-        if name.hasPrefix("assets/"), !name.hasSuffix("/"), let dot = name.lastIndex(of: ".") {
-            let ext = name[name.index(after: dot)...].lowercased()
+        if bytes.starts(with: "lib/".utf8) {
+            return bytes.lazy.filter { $0 == slash }.count == 2 && ends(with: ".so") ? .nativeLibrary : nil
+        }
+        if bytes.starts(with: "assets/".utf8), !ends(with: "/"), let dot = bytes.lastIndex(of: UInt8(ascii: ".")) {
+            let ext = String(decoding: bytes[bytes.index(after: dot)...], as: UTF8.self).lowercased()
             return textAssetExtensions.contains(ext) ? .textAsset : nil
         }
         return nil

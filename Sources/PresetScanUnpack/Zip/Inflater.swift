@@ -41,19 +41,25 @@ public enum Inflater {
 
     /// libdeflate's one-shot decompression into exactly `size` bytes; nil unless the stream ends there.
     static func inflateWhole(_ input: [UInt8], size: Int) -> [UInt8]? {
-        guard let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        var filled = false
+        let output = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+            filled = input.withUnsafeBytes { inflateWhole($0, into: UnsafeMutableRawBufferPointer(out)) }
+            // Only what libdeflate reports as written is kept.
+            initialized = filled ? size : 0
+        }
+        return filled ? output : nil
+    }
+
+    /// libdeflate's one-shot decompression of `input` into the caller's `output`, for callers
+    /// that reuse one buffer across entries; true only when the stream ends exactly at
+    /// `output.count` bytes (otherwise the contents of `output` are unspecified).
+    public static func inflateWhole(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let decompressor = libdeflate_alloc_decompressor() else { return false }
         defer { libdeflate_free_decompressor(decompressor) }
         var produced = 0
-        var result = LIBDEFLATE_BAD_DATA
-        let output = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
-            result = input.withUnsafeBytes { inBuf in
-                libdeflate_deflate_decompress(decompressor, inBuf.baseAddress, inBuf.count, out.baseAddress, size, &produced)
-            }
-            // Only what libdeflate reports as written is kept.
-            initialized = result == LIBDEFLATE_SUCCESS ? min(produced, size) : 0
-        }
-        guard result == LIBDEFLATE_SUCCESS, produced == size else { return nil }
-        return output
+        let result = libdeflate_deflate_decompress(
+            decompressor, input.baseAddress, input.count, output.baseAddress, output.count, &produced)
+        return result == LIBDEFLATE_SUCCESS && produced == output.count
     }
 
     static func inflateStreaming(_ input: [UInt8], expectedSize: Int, maxOutput: Int) throws -> Result {
