@@ -81,12 +81,13 @@ public enum BlockOTA {
 
         /// Parses the text of a transfer list (versions 1–4).
         public static func parse(_ bytes: [UInt8]) throws -> TransferList {
+            // Split on bytes: as Characters, "\r\n" is one grapheme and would not split on "\n".
             var lines: [(text: Substring, offset: UInt64)] = []
-            let text = String(decoding: bytes, as: UTF8.self)
             var offset: UInt64 = 0
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                lines.append((line.hasSuffix("\r") ? line.dropLast() : line, offset))
-                offset += UInt64(line.utf8.count) + 1
+            for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                let line = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw
+                lines.append((Substring(String(decoding: line, as: UTF8.self)), offset))
+                offset += UInt64(raw.count) + 1
             }
             guard lines.count >= 2, let version = Int(lines[0].text), (1...4).contains(version) else {
                 throw ParseError("transfer list", at: 0, "first line \"\(lines.first?.text.prefix(32) ?? "")\" is not a version 1-4")

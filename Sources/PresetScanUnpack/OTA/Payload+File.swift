@@ -61,6 +61,12 @@ extension Payload {
                 do {
                     let view = try Payload.partitionView(partition, index: index, blockSize: manifest.blockSize, payload: source,
                                                          dataStart: header.dataOffset, cache: cache, budget: context.budget)
+                    // A partition whose first operations cannot be decoded would be skipped in silence
+                    // as unknown content; it is a PS009 note instead.
+                    do { _ = try view.read(at: 0, count: Int(min(view.size, UInt64(ContentDetector.headLength)))) } catch {
+                        note(ContainerNote(.error, "payload.unreadable", "\(error)", path: name))
+                        continue
+                    }
                     try visit(ContainerEntry(path: name, size: view.size, source: view))
                 } catch let e as ContainerError {
                     note(ContainerNote(.error, e.code, e.message, path: name))
