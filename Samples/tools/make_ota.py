@@ -16,13 +16,18 @@ Commands:
   samples OUTDIR       from OUTDIR/fw (Samples/make-firmware.sh output) write block-ota.zip,
                        ab-ota.zip, block-ota-incremental.zip, ab-ota-incremental.zip and
                        expected.tsv / expected-diagnostics.tsv (what the tools extract, what must be PS009)
-  payload OUT.zip NAME=IMAGE... [--codec xz] [--chunk BYTES] [--level N]
-                       a full A/B OTA zip whose payload holds the images (the benchmark's input)
+  payload OUT.zip NAME=IMAGE... [--codec xz|bz|zstd|none] [--chunk BYTES] [--level N] [--store-incompressible]
+                       a full A/B OTA zip whose payload holds the images (the benchmark's input);
+                       with --store-incompressible, xz chunks that deflate cannot shrink are written
+                       as xz streams of uncompressed LZMA2 chunks (what xz makes of them, minus the
+                       match finder's time), the others by the xz tool
   apply-payload ZIP OUTDIR
                        apply a full payload's operations with the command-line decompressors and
                        write OUTDIR/<partition>.img
   apply-block ZIP OUTDIR
                        rebuild every partition of a block OTA (brotli -d / xz -d + the transfer list)
+  ops ZIP              print every payload operation: partition, type, offset of its data in the
+                       zip file, data length
 """
 import hashlib
 import io
@@ -33,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 
 BLOCK = 4096
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -44,6 +50,40 @@ UNTOOL = {OP["REPLACE_XZ"]: ["xz", "-dc"], OP["REPLACE_BZ"]: ["bzip2", "-dc"], O
 
 def run(args, data=None):
     return subprocess.run(args, input=data, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+
+
+def xz_stored(data):
+    """An .xz stream (CRC32 check) whose LZMA2 chunks are all uncompressed, as xz itself writes
+    incompressible data, without running the encoder's match finder (xz-file-format-1.0.4:
+    stream header and footer, one block, index; LZMA2 control bytes 1 then 2, size - 1 big-endian)."""
+    crc = lambda b: struct.pack("<I", zlib.crc32(b))
+    flags = b"\x00\x01"
+    out = bytearray(b"\xfd7zXZ\x00" + flags + crc(flags))
+    # Block header: size byte, flags (one filter), LZMA2 filter (id 0x21, 1 property byte: 8 MiB dictionary).
+    body = b"\x00\x21\x01\x16"
+    body += bytes(-(len(body) + 1) % 4)
+    header = bytes([(len(body) + 1 + 4) // 4 - 1]) + body
+    header += crc(header)
+    block = bytearray(header)
+    for i in range(0, len(data), 1 << 16):
+        piece = data[i:i + (1 << 16)]
+        block += bytes([1 if i == 0 else 2]) + struct.pack(">H", len(piece) - 1) + piece
+    block += b"\x00"
+    unpadded = len(block)
+    block += bytes(-len(block) % 4) + crc(data)
+    out += block
+    index = bytearray(b"\x00" + varint(1) + varint(unpadded + 4) + varint(len(data)))
+    index += bytes(-len(index) % 4)
+    index += crc(bytes(index))
+    out += index
+    backward = struct.pack("<I", len(index) // 4 - 1) + flags
+    out += crc(backward) + backward + b"YZ"
+    return bytes(out)
+
+
+def incompressible(data):
+    """True when deflate at its fastest saves less than 2 %: xz would store such data as it is."""
+    return len(zlib.compress(data, 1)) > len(data) * 0.98
 
 
 # ------------------------------------------------------------------ protobuf (wire format, by hand)
@@ -175,7 +215,8 @@ def write_ab_zip(path, payload, metadata, stream_payload_from=None):
     """payload.bin stored (as ota_from_target_files does), then the metadata naming its offset."""
     with zipfile.ZipFile(path, "w") as z:
         info = zipfile.ZipInfo("payload_properties.txt", ZIP_DATE)
-        z.writestr(info, "FILE_HASH=unused\nFILE_SIZE=%d\n" % len(payload), zipfile.ZIP_STORED)
+        size = os.path.getsize(stream_payload_from) if stream_payload_from else len(payload)
+        z.writestr(info, "FILE_HASH=unused\nFILE_SIZE=%d\n" % size, zipfile.ZIP_STORED)
         info = zipfile.ZipInfo("payload.bin", ZIP_DATE)
         if stream_payload_from:
             with z.open(info, "w", force_zip64=True) as w, open(stream_payload_from, "rb") as f:
@@ -183,17 +224,42 @@ def write_ab_zip(path, payload, metadata, stream_payload_from=None):
         else:
             z.writestr(info, payload, zipfile.ZIP_STORED)
         z.writestr(zipfile.ZipInfo("care_map.pb", ZIP_DATE), b"", zipfile.ZIP_STORED)
-    with zipfile.ZipFile(path) as z:
-        i = z.getinfo("payload.bin")
-    with open(path, "rb") as f:
-        f.seek(i.header_offset + 26)
-        name_len, extra_len = struct.unpack("<HH", f.read(4))
-    offset = i.header_offset + 30 + name_len + extra_len
+    offset, size = stored_data(path, "payload.bin")
     metadata = dict(metadata)
-    metadata["ota-streaming-property-files"] = "payload.bin:%d:%d" % (offset, i.file_size)
+    metadata["ota-streaming-property-files"] = "payload.bin:%d:%d" % (offset, size)
     with zipfile.ZipFile(path, "a") as z:
         text = "".join("%s=%s\n" % kv for kv in sorted(metadata.items()))
         z.writestr(zipfile.ZipInfo("META-INF/com/android/metadata", ZIP_DATE), text, zipfile.ZIP_DEFLATED)
+
+
+def stored_data(path, name):
+    """(offset in the zip file, size) of a stored entry's data."""
+    with zipfile.ZipFile(path) as z:
+        i = z.getinfo(name)
+    with open(path, "rb") as f:
+        f.seek(i.header_offset + 26)
+        name_len, extra_len = struct.unpack("<HH", f.read(4))
+    return i.header_offset + 30 + name_len + extra_len, i.file_size
+
+
+def list_ops(zip_path):
+    """Yields (partition, operation type, offset of its data in the zip file, data length)."""
+    base, _ = stored_data(zip_path, "payload.bin")
+    with open(zip_path, "rb") as f:
+        f.seek(base)
+        head = f.read(24)
+        _, manifest_size, sig_size = struct.unpack(">QQI", head[4:24])
+        manifest = f.read(manifest_size)
+    data_start = base + 24 + manifest_size + sig_size
+    for number, _, raw in parse_message(manifest):
+        if number != 13:
+            continue
+        fields = list(parse_message(raw))
+        name = next(v for n, _, v in fields if n == 1).decode()
+        for n, _, v in fields:
+            if n == 8:
+                op = dict((k, x) for k, _, x in parse_message(v) if k in (1, 2, 3))
+                yield name, op.get(1, 0), data_start + op.get(2, 0), op.get(3, 0)
 
 
 def apply_payload(zip_path, outdir):
@@ -237,11 +303,11 @@ def apply_payload(zip_path, outdir):
                 image.truncate(size)
                 for op in ops:
                     t = op[1]
-                    out = b""
-                    if t not in (6, 7):
-                        data.seek(data_start + op[2])
-                        blob = data.read(op[3])
-                        out = blob if t == 0 else run(UNTOOL[t], blob)
+                    if t in (6, 7):
+                        continue  # ZERO/DISCARD: the truncated file already reads as zeros there
+                    data.seek(data_start + op[2])
+                    blob = data.read(op[3])
+                    out = blob if t == 0 else run(UNTOOL[t], blob)
                     pos = 0
                     for start, count in op["dst"]:
                         piece = out[pos:pos + count * block]
@@ -484,7 +550,7 @@ def main(argv):
         samples(os.path.abspath(argv[1]))
     elif len(argv) >= 3 and argv[0] == "payload":
         out, rest = argv[1], argv[2:]
-        codec, chunk, level, images = "xz", 2 << 20, None, []
+        codec, chunk, level, images, store_incompressible = "xz", 2 << 20, None, [], False
         i = 0
         while i < len(rest):
             if rest[i] == "--codec":
@@ -493,6 +559,8 @@ def main(argv):
                 chunk, i = int(rest[i + 1]), i + 2
             elif rest[i] == "--level":
                 level, i = int(rest[i + 1]), i + 2
+            elif rest[i] == "--store-incompressible":
+                store_incompressible, i = True, i + 1
             else:
                 images.append(rest[i].split("=", 1))
                 i += 1
@@ -516,8 +584,12 @@ def main(argv):
                             if not data.strip(b"\0"):
                                 ops.append(operation(OP["ZERO"], dst))
                             else:
-                                packed = data if kind == "REPLACE" else run(
-                                    TOOL[codec] + (["-%d" % level] if level is not None else []), data)
+                                if kind == "REPLACE":
+                                    packed = data
+                                elif codec == "xz" and store_incompressible and incompressible(data):
+                                    packed = xz_stored(data)
+                                else:
+                                    packed = run(TOOL[codec] + (["-%d" % level] if level is not None else []), data)
                                 ops.append(operation(OP[kind], dst, offset, packed))
                                 blobs.write(packed)
                                 offset += len(packed)
@@ -534,6 +606,9 @@ def main(argv):
         os.makedirs(argv[2], exist_ok=True)
         for name, path in sorted(apply_payload(argv[1], argv[2]).items()):
             print(name, path or "(incremental, not applied)")
+    elif len(argv) >= 2 and argv[0] == "ops":
+        for name, t, offset, length in list_ops(argv[1]):
+            print(name, t, offset, length)
     elif len(argv) >= 3 and argv[0] == "apply-block":
         os.makedirs(argv[2], exist_ok=True)
         for name, path in sorted(apply_block(argv[1], argv[2]).items()):

@@ -42,6 +42,8 @@ extension OTA {
         public func decode(_ input: [UInt8], limit: UInt64) throws -> [UInt8] {
             let decoder = try makeDecoder()
             var out: [UInt8] = []
+            // Payload operations decode to exactly their limit: one allocation instead of a doubling series.
+            out.reserveCapacity(Int(min(limit, 64 << 20)))
             try input.withUnsafeBytes { buf in
                 try decoder.feed(buf) { chunk in
                     guard UInt64(out.count) + UInt64(chunk.count) <= limit else {

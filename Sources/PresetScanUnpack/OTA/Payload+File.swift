@@ -49,7 +49,9 @@ extension Payload {
                     note(ContainerNote(.error, "payload.duplicate-partition", "\(name) appears more than once; the first is read", path: name))
                     continue
                 }
-                if !partition.isFull || (manifest.minorVersion != 0 && partition.operations.contains { !$0.srcExtents.isEmpty }) {
+                // A delta payload (minor_version != 0) may still rebuild some partitions from replaces alone:
+                // those are read.
+                if !partition.isFull {
                     if partition.operations.contains(where: { OperationType(rawValue: $0.type) == nil }) {
                         note(ContainerNote(.error, "payload.unknown-operation",
                             "\(name) uses an operation type this reader does not know; not read", path: name))

@@ -1,15 +1,16 @@
 import PresetScanCore
 
 extension Payload {
-    /// Largest output of one operation decoded into memory (real payloads split data into 2 MiB ops).
-    static let maxOperationBytes: UInt64 = 256 << 20
+    /// Largest output of one operation decoded into memory: real payloads split data into 2 MiB
+    /// operations, and any operation must fit the cache, or every read would decode it again.
+    static let maxOperationBytes: UInt64 = 64 << 20
 
     /// Decoded operation outputs most recently used, bounded in bytes; shared by a payload's partitions.
     final class OperationCache: Sendable {
         let capacity: UInt64
         private let state = Locked<(tick: UInt64, used: UInt64, entries: [Int: (tick: UInt64, bytes: [UInt8])])>((0, 0, [:]))
 
-        init(capacity: UInt64 = 64 << 20) { self.capacity = capacity }
+        init(capacity: UInt64 = maxOperationBytes) { self.capacity = capacity }
 
         func get(_ key: Int) -> [UInt8]? {
             state.withLock { s in
@@ -59,7 +60,11 @@ extension Payload {
 
         func decoded() throws -> [UInt8] {
             if let hit = cache.get(key) { return hit }
-            guard blob.size <= maxOperationBytes else { throw OTA.DecodeError.tooLarge(codec: codec.rawValue, limit: maxOperationBytes) }
+            // Incompressible data grows a little in any codec; more than 1/64 is not compressed data.
+            let maxInput = maxOperationBytes + maxOperationBytes / 64
+            guard blob.size <= maxInput else {
+                throw ContainerError("payload.operation-too-large", "operation data of \(blob.size) bytes exceeds \(maxInput)")
+            }
             let bytes = try codec.decode(try blob.readAll(), limit: size)
             guard budget.take(UInt64(bytes.count)) else { throw SpillError.budgetExceeded(limit: budget.limit) }
             cache.put(key, bytes)
@@ -130,9 +135,9 @@ extension Payload {
             // Where each destination extent's bytes come from within the operation's output.
             var outputOffset: UInt64 = 0
             let opSource: ByteSource? = try type.codec.map { codec in
-                guard outputBytes <= maxOperationBytes else {
+                guard outputBytes <= maxOperationBytes, op.dataLength <= maxOperationBytes + maxOperationBytes / 64 else {
                     throw ContainerError("payload.operation-too-large",
-                        "operation \(opIndex) writes \(outputBytes) bytes; at most \(maxOperationBytes) are decoded at once")
+                        "operation \(opIndex) decodes \(op.dataLength) bytes into \(outputBytes); at most \(maxOperationBytes) are decoded at once")
                 }
                 return OperationSource(size: outputBytes, key: index << 32 | opIndex, codec: codec,
                                        blob: blob ?? MemoryByteSource([]), cache: cache, budget: budget)
