@@ -6,6 +6,13 @@ import PresetScanCore
 /// Locations: a block OTA's partition is named by its new-data entry (`ota.zip!/system.new.dat.br!/app/Foo/Foo.apk`);
 /// an A/B OTA's payload is a container whose entries are its partitions
 /// (`update.zip!/payload.bin!/system!/system/priv-app/Foo/Foo.apk`).
+///
+/// Diagnostic codes (all PS009 errors unless noted): `ota.incremental` (a partition that needs the
+/// source build; not scanned), `ota.metadata-unreadable`, `ota.streaming-property-mismatch` (warning),
+/// `blockota.bad-transfer-list`, `blockota.missing-new-data`, `blockota.bad-new-data`,
+/// `blockota.truncated`, `blockota.unreadable`, `payload.truncated`, `payload.bad-extent`,
+/// `payload.unknown-operation`, `payload.operation-too-large`, `payload.bad-partition-name`,
+/// `payload.duplicate-partition`, `payload.unreadable`, plus the zip and limit codes of any zip.
 public enum OTA {
     /// Where an OTA zip states what it is (AOSP `ota_from_target_files`): `key=value` lines.
     public static let metadataEntry = "META-INF/com/android/metadata"
