@@ -228,7 +228,9 @@ final class Walker {
                 return
             }
             guard checkDepth(depth, location) else { return }
-            walk(ZipContainer(archive: archive, context: context), depth: depth) { location.appending($0) }
+            // An OTA zip (payload.bin + metadata, or transfer lists) is read through its metadata and lists.
+            let container = OTA.container(archive: archive, context: context) ?? ZipContainer(archive: archive, context: context)
+            walk(container, depth: depth) { location.appending($0) }
             return
         }
         guard checkDepth(depth, location) else { return }
@@ -250,7 +252,7 @@ final class Walker {
             case .squashfs:
                 note(.error, "squashfs.unsupported", "squashfs images are not read yet", location)
             case .payload:
-                note(.error, "payload.unsupported", "A/B OTA payloads are not read yet", location)
+                walk(try Payload.File(source: source, context: context), depth: depth) { location.appending($0) }
             case .zip, .unknown:
                 break
             }
