@@ -1,0 +1,111 @@
+import CSquashfs
+import PresetScanCore
+
+extension Squashfs {
+    /// A squashfs 4.0 image read in place from a byte source through libsquashfs; files are
+    /// `FileSource`s that decompress only the blocks asked for.
+    public final class Image: Container, @unchecked Sendable {
+        public let source: ByteSource
+        public let superblock: Superblock
+        public let limits: UnpackLimits
+        let file: SourceFile
+        let superHandle: SuperblockHandle
+        let directories: DirectoryReader
+        let ids: IDTable?
+        /// Trouble found while opening, reported at the start of the walk.
+        let openingNotes: [ContainerNote]
+        /// Idle data readers; a read takes one (or makes one) and gives it back.
+        private let idleReaders: Locked<[DataReader]>
+        /// Readers kept idle at most (each holds up to two decompressed blocks).
+        static let maxIdleReaders = 4
+
+        /// Opens the image: superblock, compressor (an unknown or unbuilt one is
+        /// `squashfs.unsupported-compressor`), inode and directory tables, id and fragment tables.
+        public init(source: ByteSource, limits: UnpackLimits = UnpackLimits()) throws {
+            guard source.size >= Superblock.size else {
+                throw ContainerError("squashfs.truncated", "squashfs image truncated: \(source.size) bytes, the superblock is 96")
+            }
+            self.source = source
+            self.limits = limits
+            let file = SourceFile(source)
+            do {
+                superHandle = try SuperblockHandle(file: file)
+            } catch let e as LibraryError {
+                // sqfs_super_read refuses a compressor id outside 1...6 as "unsupported".
+                if e.code == SQFS_ERROR_UNSUPPORTED.rawValue, let raw = try? source.read(at: 20, count: 2) {
+                    let id = UInt16(raw[0]) | UInt16(raw[1]) << 8
+                    if id < UInt16(SQFS_COMP_MIN.rawValue) || id > UInt16(SQFS_COMP_MAX.rawValue) {
+                        throw ContainerError("squashfs.unsupported-compressor",
+                            "squashfs compressor id \(id) (superblock offset 20) is unknown; the image cannot be read")
+                    }
+                }
+                throw ContainerError("squashfs.bad-superblock", "squashfs superblock at offset 0: \(LibraryError.name(e.code))")
+            }
+            let sb = superHandle.value
+            superblock = sb
+            self.file = file
+            var notes: [ContainerNote] = []
+            if sb.bytesUsed > source.size {
+                notes.append(ContainerNote(.error, "squashfs.truncated",
+                    "squashfs image truncated: \(source.size) bytes of \(sb.bytesUsed); files past the end cannot be read"))
+            }
+            let tables: [(String, UInt64)] = [
+                ("inode table", sb.inodeTableStart), ("directory table", sb.directoryTableStart), ("id table", sb.idTableStart),
+            ]
+            for (name, start) in tables where start < Superblock.size || start >= sb.bytesUsed {
+                throw ContainerError("squashfs.bad-superblock",
+                    "squashfs superblock: \(name) at \(start) lies outside the image (96..<\(sb.bytesUsed))")
+            }
+            guard sb.inodeTableStart < sb.directoryTableStart else {
+                throw ContainerError("squashfs.bad-superblock",
+                    "squashfs superblock: inode table at \(sb.inodeTableStart) does not precede the directory table at \(sb.directoryTableStart)")
+            }
+            let compressor = try Compressor(id: sb.compressionID, blockSize: sb.blockSize)
+            if sb.flags & Superblock.flagCompressorOptions != 0 {
+                do { try compressor.readOptions(from: file) } catch {
+                    notes.append(ContainerNote(.warning, "squashfs.bad-compressor-options", "\(error); defaults are used"))
+                }
+            }
+            do {
+                directories = try DirectoryReader(file: file, superblock: superHandle, compressor: compressor)
+            } catch let e as LibraryError {
+                throw e.asContainerError
+            }
+            do {
+                ids = try IDTable(file: file, superblock: superHandle, compressor: compressor)
+            } catch {
+                ids = nil
+                notes.append(ContainerNote(.warning, "squashfs.bad-id-table", "\(error); owners are unknown"))
+            }
+            let first: DataReader
+            do { first = try DataReader(file: file, superblock: superHandle) } catch let e as LibraryError {
+                throw e.asContainerError
+            }
+            if let e = first.fragmentError {
+                notes.append(ContainerNote(.error, "squashfs.bad-fragment-table", "\(e); files ending in a fragment cannot be read"))
+            }
+            idleReaders = Locked([first])
+            openingNotes = notes
+        }
+
+        /// Reads `buffer.count` bytes of the file at `offset` with an idle data reader.
+        func read(_ inode: Inode, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
+            var reader = idleReaders.withLock { $0.popLast() }
+            if reader == nil {
+                do { reader = try DataReader(file: file, superblock: superHandle) } catch let e as LibraryError {
+                    throw e.asContainerError
+                }
+            }
+            guard let reader else { return }
+            defer { idleReaders.withLock { if $0.count < Self.maxIdleReaders { $0.append(reader) } } }
+            do { try reader.read(inode, at: offset, into: buffer) } catch let e as LibraryError {
+                throw e.asContainerError
+            }
+        }
+
+        /// The owner uid of `inode` from the id table (nil when the table could not be read).
+        func owner(of inode: Inode) -> UInt32? {
+            try? ids?.id(at: inode.uidIndex)
+        }
+    }
+}
