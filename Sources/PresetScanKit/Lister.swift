@@ -248,7 +248,7 @@ final class Walker {
             case .erofs:
                 note(.error, "erofs.unsupported", "EROFS images are not read yet", location)
             case .squashfs:
-                note(.error, "squashfs.unsupported", "squashfs images are not read yet", location)
+                walk(try Squashfs.Image(source: source, limits: context.limits), depth: depth) { location.appending($0) }
             case .payload:
                 note(.error, "payload.unsupported", "A/B OTA payloads are not read yet", location)
             case .zip, .unknown:
