@@ -233,6 +233,33 @@ import Testing
         #expect(listing.files["a/one.bin"] == nil)
     }
 
+    @Test func implausibleFragmentTableIsNotLoaded() throws {
+        var bytes = try Self.makeImage(["-b", "4096"])
+        bytes.replaceSubrange(16..<20, with: Self.le32(0xffff_fff0))
+        let listing = try Self.list(bytes)
+        #expect(listing.notes.contains("squashfs.bad-fragment-table"))
+        // 256 KiB of zeros is 64 whole blocks: no fragment, still read; the others end in one.
+        #expect(listing.files["a/zero.bin"] == Self.expectedFiles["a/zero.bin"])
+        #expect(listing.files["a/b/two.bin"] == nil)
+        #expect(listing.notes.contains("read-failed"))
+    }
+
+    @Test func hugeFileSizeIsAnErrorNotAnAllocation() throws {
+        var bytes = try Self.makeImage(["-noI", "-noD", "-noF", "-noId"])
+        let image = try Squashfs.Image(source: MemoryByteSource(bytes))
+        var file: Squashfs.FileSource?
+        try image.forEachFile({ _ in }) { entry in if entry.path == "a/b/two.bin" { file = entry.source as? Squashfs.FileSource } }
+        let inode = try #require(file).inode
+        let fixed = Self.le32(UInt32(inode.blockStart)) + Self.le32(inode.fragment.index) + Self.le32(inode.fragment.offset)
+            + Self.le32(UInt32(inode.fileSize))
+        let at = try Self.findInode(bytes, fixed, from: Int(image.superblock.inodeTableStart))
+        bytes.replaceSubrange(at + 12..<at + 16, with: Self.le32(0xffff_ffff))
+        let listing = try Self.list(bytes)
+        #expect(listing.files["a/b/two.bin"] == nil)
+        #expect(!listing.notes.filter { $0 != "squashfs.symlink" }.isEmpty)
+        #expect(listing.files["a/one.bin"] == Self.one)
+    }
+
     @Test func hostileNamesAreSkipped() throws {
         var bytes = try Self.makeImage(["-noI", "-noD", "-noF", "-noId"])
         let image = try Squashfs.Image(source: MemoryByteSource(bytes))

@@ -22,7 +22,12 @@ extension Squashfs {
             handle = reader
             self.file = file
             self.superblock = superblock
-            if value.fragmentEntryCount > 0, value.flags & Superblock.flagNoFragments == 0 {
+            if value.fragmentEntryCount > min(max(value.inodeCount, 1), Squashfs.maxFragmentEntries) {
+                // Every fragment holds the tail of at least one file: more fragments than inodes is a
+                // lie that would have the library allocate and read a table of that size.
+                fragmentError = LibraryError(code: SQFS_ERROR_OVERFLOW.rawValue,
+                    operation: "fragment table of \(value.fragmentEntryCount) entries for \(value.inodeCount) inodes is implausible; not read")
+            } else if value.fragmentEntryCount > 0, value.flags & Superblock.flagNoFragments == 0 {
                 let loaded = sqfs_data_reader_load_fragment_table(reader, superblock.pointer)
                 fragmentError = loaded == 0 ? nil : LibraryError(code: loaded, operation: "reading the fragment table")
             } else {
@@ -48,6 +53,36 @@ extension Squashfs {
                 }
                 done += Int(n)
             }
+        }
+    }
+
+    /// Idle data readers of all images together, oldest dropped first: each holds up to three blocks
+    /// (3 MiB at 1 MiB blocks) and a fragment table, and one run may open thousands of nested images.
+    final class ReaderPool: Sendable {
+        static let shared = ReaderPool(capacity: 8)
+        private static let serials = Locked<UInt64>(0)
+
+        let capacity: Int
+        private let idle = Locked<[(image: UInt64, reader: DataReader)]>([])
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        /// A number no other image of this process has (an object's address can be reused).
+        static func nextSerial() -> UInt64 { serials.withLock { $0 += 1; return $0 } }
+
+        func take(for image: UInt64) -> DataReader? {
+            idle.withLock { list in
+                guard let i = list.lastIndex(where: { $0.image == image }) else { return nil }
+                return list.remove(at: i).reader
+            }
+        }
+
+        func give(_ reader: DataReader, for image: UInt64) {
+            let dropped: DataReader? = idle.withLock { list in
+                list.append((image, reader))
+                return list.count > capacity ? list.removeFirst().reader : nil
+            }
+            _ = dropped  // freed here, outside the lock
         }
     }
 

@@ -56,6 +56,9 @@ extension Squashfs {
             return (index, offset)
         }
 
+        /// Bytes of the payload after the fixed part (a file's block list, a symlink's target).
+        var payloadBytes: Int { Int(pointer.pointee.payload_bytes_used) }
+
         /// The `extra` payload after the fixed part: block sizes of a file, the target of a symlink.
         private var extra: UnsafeRawBufferPointer {
             let used = Int(min(pointer.pointee.payload_bytes_used, pointer.pointee.payload_bytes_available))
@@ -130,6 +133,7 @@ extension Squashfs {
         /// breaks off midway gives the entries before the break and the error.
         func entries(of directory: Inode, limit: Int) -> (entries: [DirectoryEntry], error: LibraryError?) {
             var entries: [DirectoryEntry] = []
+            var retained = 0
             let opened = directory.withPointer { sqfs_dir_reader_open_dir(handle, $0, 0) }
             guard opened == 0 else { return ([], LibraryError(code: opened, operation: "opening directory inode \(directory.number)")) }
             while entries.count <= limit {
@@ -149,7 +153,16 @@ extension Squashfs {
                 var inode: UnsafeMutablePointer<sqfs_inode_generic_t>?
                 let got = sqfs_dir_reader_get_inode(handle, &inode)
                 if got == 0, let inode {
-                    entries.append(DirectoryEntry(name: name, inode: .success(Inode(taking: inode))))
+                    let read = Inode(taking: inode)
+                    // A hostile size makes a block list of gigabytes out of well-compressed metadata:
+                    // what one listing keeps in memory is bounded.
+                    if read.payloadBytes > Squashfs.maxBlockListBytes || retained > Squashfs.maxListingPayloadBytes - read.payloadBytes {
+                        entries.append(DirectoryEntry(name: name, inode: .failure(LibraryError(code: SQFS_ERROR_OVERFLOW.rawValue,
+                            operation: "inode \(read.number) lists \(read.payloadBytes / 4) blocks (file size \(read.fileSize)), more than this reader keeps"))))
+                        continue
+                    }
+                    retained += read.payloadBytes
+                    entries.append(DirectoryEntry(name: name, inode: .success(read)))
                 } else {
                     entries.append(DirectoryEntry(name: name, inode: .failure(LibraryError(
                         code: got < 0 ? got : SQFS_ERROR_INTERNAL.rawValue, operation: "reading the inode"))))

@@ -14,10 +14,8 @@ extension Squashfs {
         let ids: IDTable?
         /// Trouble found while opening, reported at the start of the walk.
         let openingNotes: [ContainerNote]
-        /// Idle data readers; a read takes one (or makes one) and gives it back.
-        private let idleReaders: Locked<[DataReader]>
-        /// Readers kept idle at most (each holds up to two decompressed blocks).
-        static let maxIdleReaders = 4
+        /// This image's key in the shared pool of idle data readers.
+        private let serial = ReaderPool.nextSerial()
 
         /// Opens the image: superblock, compressor (an unknown or unbuilt one is
         /// `squashfs.unsupported-compressor`), inode and directory tables, id and fragment tables.
@@ -84,20 +82,21 @@ extension Squashfs {
             if let e = first.fragmentError {
                 notes.append(ContainerNote(.error, "squashfs.bad-fragment-table", "\(e); files ending in a fragment cannot be read"))
             }
-            idleReaders = Locked([first])
             openingNotes = notes
+            ReaderPool.shared.give(first, for: serial)
         }
 
-        /// Reads `buffer.count` bytes of the file at `offset` with an idle data reader.
+        /// Reads `buffer.count` bytes of the file at `offset` with an idle data reader of this image
+        /// (one is made when none is idle: readers are not shared between threads).
         func read(_ inode: Inode, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
-            var reader = idleReaders.withLock { $0.popLast() }
+            var reader = ReaderPool.shared.take(for: serial)
             if reader == nil {
                 do { reader = try DataReader(file: file, superblock: superHandle) } catch let e as LibraryError {
                     throw e.asContainerError
                 }
             }
             guard let reader else { return }
-            defer { idleReaders.withLock { if $0.count < Self.maxIdleReaders { $0.append(reader) } } }
+            defer { ReaderPool.shared.give(reader, for: serial) }
             do { try reader.read(inode, at: offset, into: buffer) } catch let e as LibraryError {
                 throw e.asContainerError
             }

@@ -8,6 +8,12 @@ import PresetScanCore
 public enum Squashfs {
     /// Directories nested deeper than this are not entered (hostile images nest without end).
     public static let maxDirectoryDepth = 256
+    /// Largest block list kept for one file (16M blocks: 2 TiB at 128 KiB blocks, 64 GiB at 4 KiB).
+    public static let maxBlockListBytes = 64 << 20
+    /// Largest total of block lists kept for the entries of one directory listing.
+    public static let maxListingPayloadBytes = 256 << 20
+    /// Largest fragment table loaded (entries of 16 bytes); mksquashfs writes one per few files.
+    public static let maxFragmentEntries: UInt32 = 4 << 20
 
     /// The superblock (`sqfs/super.h` `sqfs_super_t`), 96 bytes little-endian at byte 0, as libsquashfs
     /// read and checked it (magic, version 4.0, block size and its log).
