@@ -14,6 +14,8 @@ extension Squashfs {
         let ids: IDTable?
         /// Trouble found while opening, reported at the start of the walk.
         let openingNotes: [ContainerNote]
+        /// Held while `forEachFile` uses the directory reader.
+        let walking = Locked(())
         /// This image's key in the shared pool of idle data readers.
         private let serial = ReaderPool.nextSerial()
 

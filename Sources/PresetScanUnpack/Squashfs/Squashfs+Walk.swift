@@ -10,6 +10,11 @@ extension Squashfs.Image {
     /// name an app package and never followed; a directory listing reached twice is a loop; names
     /// that are empty, `.`, `..` or hold `/` (path traversal) are reported and skipped.
     public func forEachFile(_ note: (ContainerNote) -> Void, _ visit: (ContainerEntry) throws -> Void) throws {
+        // The directory reader is stateful: one walk at a time (file reads use their own readers).
+        try walking.withLock { _ in try walkAll(note, visit) }
+    }
+
+    private func walkAll(_ note: (ContainerNote) -> Void, _ visit: (ContainerEntry) throws -> Void) throws {
         for n in openingNotes { note(n) }
         let root: Squashfs.Inode
         do { root = try directories.rootInode() } catch let e as Squashfs.LibraryError {
