@@ -39,19 +39,71 @@ extension Squashfs {
 
         deinit { sqfs_destroy(UnsafeMutableRawPointer(handle)) }
 
-        /// `sqfs_data_reader_read` until `buffer` is full: `offset + buffer.count` must lie inside the file.
-        func read(_ inode: Inode, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
-            guard let base = buffer.baseAddress else { return }
-            var done = 0
-            while done < buffer.count {
-                let chunk = UInt32(min(buffer.count - done, 1 << 30))
-                let n = inode.withPointer { sqfs_data_reader_read(handle, $0, offset + UInt64(done), base + done, chunk) }
-                try LibraryError.check(n, "reading \(chunk) bytes at offset \(offset + UInt64(done)) of inode \(inode.number)")
-                guard n > 0 else {
-                    throw LibraryError(code: SQFS_ERROR_OUT_OF_BOUNDS.rawValue,
-                                       operation: "reading at offset \(offset + UInt64(done)) of inode \(inode.number): no data")
+        /// `sqfs_data_reader_get_block`: data block `index` of the file, decompressed (a sparse block
+        /// as zeros); shorter than the block size only for the last block of a file without fragment.
+        func block(_ inode: Inode, _ index: Int) throws -> [UInt8] {
+            var size = 0
+            var out: UnsafeMutablePointer<UInt8>?
+            let result = inode.withPointer { sqfs_data_reader_get_block(handle, $0, index, &size, &out) }
+            defer { sqfs_free(out) }
+            try LibraryError.check(result, "reading block \(index) of inode \(inode.number)")
+            guard let out else { return [] }
+            return Array(UnsafeBufferPointer(start: out, count: size))
+        }
+
+        /// `sqfs_data_reader_get_fragment`: the file's tail kept in a fragment block (empty when none).
+        func fragment(_ inode: Inode) throws -> [UInt8] {
+            var size = 0
+            var out: UnsafeMutablePointer<UInt8>?
+            let result = inode.withPointer { sqfs_data_reader_get_fragment(handle, $0, &size, &out) }
+            defer { sqfs_free(out) }
+            try LibraryError.check(result, "reading the fragment of inode \(inode.number)")
+            guard let out else { return [] }
+            return Array(UnsafeBufferPointer(start: out, count: size))
+        }
+    }
+
+    /// Decompressed blocks of all images together, bounded in bytes, oldest dropped first. A ZIP
+    /// reader goes back and forth between the central directory at the end and the entries, and
+    /// small APKs share fragment blocks: each block is decompressed once, not at every visit.
+    final class BlockCache: Sendable {
+        static let shared = BlockCache(capacity: 32 << 20)
+
+        /// What determines a block's bytes: where it lies and how it is stored, never an inode
+        /// number a hostile image could repeat for different data.
+        enum Key: Hashable {
+            case data(image: UInt64, offset: UInt64, sizeWord: UInt32, unpacked: UInt32)
+            case fragment(image: UInt64, index: UInt32, offset: UInt32, size: UInt32)
+        }
+
+        private struct State {
+            var blocks: [Key: [UInt8]] = [:]
+            var order: [Key] = []
+            var head = 0
+            var bytes = 0
+        }
+
+        let capacity: Int
+        private let state = Locked(State())
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        func get(_ key: Key) -> [UInt8]? { state.withLock { $0.blocks[key] } }
+
+        func put(_ key: Key, _ block: [UInt8]) {
+            guard block.count <= capacity / 4 else { return }
+            state.withLock { s in
+                guard s.blocks.updateValue(block, forKey: key) == nil else { return }
+                s.order.append(key)
+                s.bytes += block.count
+                while s.bytes > capacity, s.head < s.order.count {
+                    if let old = s.blocks.removeValue(forKey: s.order[s.head]) { s.bytes -= old.count }
+                    s.head += 1
                 }
-                done += Int(n)
+                if s.head > 1024, s.head * 2 > s.order.count {
+                    s.order.removeFirst(s.head)
+                    s.head = 0
+                }
             }
         }
     }
@@ -86,24 +138,50 @@ extension Squashfs {
         }
     }
 
-    /// A regular file's bytes, read in place through the image's data readers: reading the end of
-    /// an APK decompresses only the blocks that hold the end.
+    /// A regular file's bytes, read in place through the image's data readers, block by block:
+    /// reading the end of an APK decompresses only the blocks that hold the end.
     final class FileSource: ByteSource, @unchecked Sendable {
         let image: Image
         let inode: Inode
         let size: UInt64
+        /// Full data blocks on disk; a tail shorter than a block, if any, is in a fragment.
+        let blockCount: Int
+        let hasFragment: Bool
+        /// Absolute offset of every 64th block, so block `i`'s offset adds at most 63 sizes.
+        private let checkpoints: [UInt64]
+        static let checkpointStride = 64
 
         init(image: Image, inode: Inode) {
             self.image = image
             self.inode = inode
             self.size = inode.fileSize
+            let words = inode.blockSizeWords
+            blockCount = words.count
+            let blockSize = UInt64(image.superblock.blockSize)
+            hasFragment = UInt64(words.count) < size / blockSize + (size % blockSize == 0 ? 0 : 1)
+            var points: [UInt64] = []
+            points.reserveCapacity(words.count / Self.checkpointStride + 1)
+            var offset = inode.blockStart
+            for (i, word) in words.enumerated() {
+                if i % Self.checkpointStride == 0 { points.append(offset) }
+                offset &+= UInt64(word & 0x00ff_ffff)
+            }
+            checkpoints = points
+        }
+
+        /// Where data block `index` starts in the image and its size word (`sqfs/block.h`).
+        func location(ofBlock index: Int) -> (offset: UInt64, word: UInt32) {
+            let words = inode.blockSizeWords
+            var offset = checkpoints[index / Self.checkpointStride]
+            for i in (index - index % Self.checkpointStride)..<index { offset &+= UInt64(words[i] & 0x00ff_ffff) }
+            return (offset, words[index])
         }
 
         func read(at offset: UInt64, count: Int) throws -> [UInt8] {
             try checkRange(offset, count)
             if count == 0 { return [] }
             return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                try image.read(inode, at: offset, into: UnsafeMutableRawBufferPointer(buffer))
+                try image.read(self, at: offset, into: UnsafeMutableRawBufferPointer(buffer))
                 initialized = count
             }
         }

@@ -65,6 +65,15 @@ extension Squashfs {
             return UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer) + MemoryLayout<sqfs_inode_generic_t>.size, count: used)
         }
 
+        /// The file's block size words (bit 24: stored uncompressed; low 24 bits: bytes on disk, 0 for
+        /// a sparse block; `sqfs/block.h`), as `sqfs_inode_get_file_block_count` counts them.
+        var blockSizeWords: UnsafeBufferPointer<UInt32> {
+            guard kind == .file else { return UnsafeBufferPointer(start: nil, count: 0) }
+            let raw = extra
+            // The payload follows a struct of 8-byte alignment, so it is aligned for UInt32.
+            return UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt32.self), count: raw.count / 4)
+        }
+
         /// Bytes the file's data blocks take on disk (block-size words: bit 24 = stored, low 24 bits =
         /// size; `sqfs/block.h`), or nil on overflow.
         var dataBytesOnDisk: UInt64? {

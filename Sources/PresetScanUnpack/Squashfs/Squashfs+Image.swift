@@ -88,20 +88,68 @@ extension Squashfs {
             ReaderPool.shared.give(first, for: serial)
         }
 
-        /// Reads `buffer.count` bytes of the file at `offset` with an idle data reader of this image
-        /// (one is made when none is idle: readers are not shared between threads).
-        func read(_ inode: Inode, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
+        /// Reads `buffer.count` bytes of `file` at `offset` (the caller checked the range), block by
+        /// block through the shared block cache.
+        func read(_ file: FileSource, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
+            guard let base = buffer.baseAddress else { return }
+            let blockSize = UInt64(superblock.blockSize)
+            var position = offset
+            var done = 0
+            while done < buffer.count {
+                let index = position / blockSize
+                let within = Int(position % blockSize)
+                let block = try self.block(file, index)
+                guard within < block.count else {
+                    throw ContainerError("squashfs.corrupted",
+                        "squashfs inode \(file.inode.number): block \(index) holds \(block.count) bytes, byte \(within) was asked for")
+                }
+                let n = min(block.count - within, buffer.count - done)
+                block.withUnsafeBytes { bytes in
+                    UnsafeMutableRawBufferPointer(start: base + done, count: n).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[within..<within + n]))
+                }
+                done += n
+                position += UInt64(n)
+            }
+        }
+
+        /// Data block `index` of `file` (or its fragment tail past the last block), from the cache
+        /// or decompressed by an idle data reader of this image (one is made when none is idle:
+        /// readers are not shared between threads).
+        private func block(_ file: FileSource, _ index: UInt64) throws -> [UInt8] {
+            let blockSize = UInt64(superblock.blockSize)
+            let key: BlockCache.Key
+            if index < UInt64(file.blockCount) {
+                let (offset, word) = file.location(ofBlock: Int(index))
+                let start = index * blockSize  // below the file size: the library counts blocks from it
+                guard start < file.size else {
+                    throw ContainerError("squashfs.corrupted", "squashfs inode \(file.inode.number): block \(index) starts past the file's end")
+                }
+                let unpacked = UInt32(min(blockSize, file.size - start))
+                if word & 0x00ff_ffff == 0 { return [UInt8](repeating: 0, count: Int(unpacked)) }  // sparse
+                key = .data(image: serial, offset: offset, sizeWord: word, unpacked: unpacked)
+            } else if index == UInt64(file.blockCount), file.hasFragment {
+                let fragment = file.inode.fragment
+                key = .fragment(image: serial, index: fragment.index, offset: fragment.offset, size: UInt32(file.size % blockSize))
+            } else {
+                throw ContainerError("squashfs.corrupted", "squashfs inode \(file.inode.number): no block \(index) in \(file.blockCount) blocks")
+            }
+            if let cached = BlockCache.shared.get(key) { return cached }
             var reader = ReaderPool.shared.take(for: serial)
             if reader == nil {
-                do { reader = try DataReader(file: file, superblock: superHandle) } catch let e as LibraryError {
+                do { reader = try DataReader(file: self.file, superblock: superHandle) } catch let e as LibraryError {
                     throw e.asContainerError
                 }
             }
-            guard let reader else { return }
+            guard let reader else { return [] }
             defer { ReaderPool.shared.give(reader, for: serial) }
-            do { try reader.read(inode, at: offset, into: buffer) } catch let e as LibraryError {
+            let bytes: [UInt8]
+            do {
+                bytes = index < UInt64(file.blockCount) ? try reader.block(file.inode, Int(index)) : try reader.fragment(file.inode)
+            } catch let e as LibraryError {
                 throw e.asContainerError
             }
+            BlockCache.shared.put(key, bytes)
+            return bytes
         }
 
         /// The owner uid of `inode` from the id table (nil when the table could not be read).
