@@ -123,6 +123,27 @@ import Testing
         #expect(throws: ByteSourceError.self) { try file.read(at: file.size - 1, count: 2) }
     }
 
+    /// Incompressible data is stored uncompressed block by block: a 4 KiB head costs 4 KiB of reading.
+    @Test func storedBlocksAreReadInPart() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqfsstored-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("tree"), withIntermediateDirectories: true)
+        var rng = SplitMix(seed: 42)
+        let noise = (0..<(300 << 10)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        try Data(noise).write(to: dir.appendingPathComponent("tree/noise.so"))
+        let image = dir.appendingPathComponent("fs.sqfs")
+        try #require(try Self.run("mksquashfs", [dir.appendingPathComponent("tree").path, image.path, "-quiet", "-no-progress", "-noappend", "-comp", "xz"]) == 0)
+        let counter = ReadCounter()
+        let fs = try Squashfs.Image(source: CountingByteSource(MemoryByteSource([UInt8](try Data(contentsOf: image))), counter: counter))
+        var source: ByteSource?
+        try fs.forEachFile({ _ in }) { source = $0.source }
+        let file = try #require(source)
+        let before = counter.bytesRead
+        #expect(try file.read(at: 1000, count: 4100) == Array(noise[1000..<5100]))
+        #expect(counter.bytesRead - before == 4100)
+        #expect(try file.readAll() == noise)
+    }
+
     /// An image inside a larger source (as inside a zip or a partition) is read in place.
     @Test func readsAnImageAtAnOffsetOfAnotherSource() throws {
         let bytes = try Self.makeImage(["-comp", "zstd"])

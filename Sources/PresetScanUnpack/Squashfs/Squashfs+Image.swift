@@ -98,6 +98,14 @@ extension Squashfs {
             while done < buffer.count {
                 let index = position / blockSize
                 let within = Int(position % blockSize)
+                if let stored = try storedRange(file, index, within: within, count: buffer.count - done) {
+                    // A block kept uncompressed (incompressible data): only the bytes asked for.
+                    let bytes = try source.read(at: stored.offset, count: stored.count)
+                    bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(start: base + done, count: stored.count).copyMemory(from: $0) }
+                    done += stored.count
+                    position += UInt64(stored.count)
+                    continue
+                }
                 let block = try self.block(file, index)
                 guard within < block.count else {
                     throw ContainerError("squashfs.corrupted",
@@ -110,6 +118,24 @@ extension Squashfs {
                 done += n
                 position += UInt64(n)
             }
+        }
+
+        /// Where in the image the bytes `within..<within+count` of data block `index` lie, clipped to
+        /// the block, when the block is stored uncompressed (`sqfs/block.h` bit 24) and whole on disk.
+        private func storedRange(_ file: FileSource, _ index: UInt64, within: Int, count: Int) throws -> (offset: UInt64, count: Int)? {
+            guard index < UInt64(file.blockCount) else { return nil }
+            let (offset, word) = file.location(ofBlock: Int(index))
+            let onDisk = Int(word & 0x00ff_ffff)
+            guard word & 0x0100_0000 != 0, onDisk > 0 else { return nil }
+            let blockSize = UInt64(superblock.blockSize)
+            let (start, overflow) = index.multipliedReportingOverflow(by: blockSize)
+            guard !overflow, start < file.size else { return nil }
+            let unpacked = Int(min(blockSize, file.size - start))
+            // A stored block holds exactly its unpacked size; anything else is left to the library.
+            guard onDisk == unpacked, within < unpacked else { return nil }
+            let (at, o2) = offset.addingReportingOverflow(UInt64(within))
+            guard !o2 else { return nil }
+            return (at, min(unpacked - within, count))
         }
 
         /// Data block `index` of `file` (or its fragment tail past the last block), from the cache
