@@ -2,9 +2,9 @@ import CSquashfs
 import PresetScanCore
 
 extension Squashfs {
-    /// An `sqfs_data_reader_t` (`sqfs/data_reader.h`) with its own decompressor: reads a file's bytes
-    /// block by block (it caches the last data block and fragment block it decompressed).
-    /// Stateful: used by one thread at a time (the image keeps a pool).
+    /// An `sqfs_data_reader_t` (`sqfs/data_reader.h`) with its own decompressor: decompresses a file's
+    /// data blocks and fragment tail (it keeps the last fragment block it decompressed).
+    /// Stateful: used by one thread at a time (idle ones wait in `ReaderPool.shared`).
     final class DataReader: @unchecked Sendable {
         let handle: OpaquePointer
         private let file: SourceFile
