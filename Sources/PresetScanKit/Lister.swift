@@ -250,7 +250,7 @@ final class Walker {
             case .erofs:
                 note(.error, "erofs.unsupported", "EROFS images are not read yet", location)
             case .squashfs:
-                note(.error, "squashfs.unsupported", "squashfs images are not read yet", location)
+                walk(try Squashfs.Image(source: source, limits: context.limits), depth: depth) { location.appending($0) }
             case .payload:
                 walk(try Payload.File(source: source, context: context), depth: depth) { location.appending($0) }
             case .zip, .unknown:
