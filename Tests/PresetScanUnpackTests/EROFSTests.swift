@@ -135,6 +135,10 @@ import Testing
         #expect(counter.bytesRead - before < 64 * 1024, "read \(counter.bytesRead - before) bytes for 22")
     }
 
+    @Test func detectedByMagicBeforeExt4() throws {
+        for name in Self.images { #expect(ContentDetector.detect(MemoryByteSource(try Self.image(name))) == .erofs) }
+    }
+
     @Test func unknownIncompatibleFeatureIsRefusedClearly() throws {
         var bytes = try Self.image("erofs-lz4hc.img")
         bytes[1024 + 80] |= 0x80
