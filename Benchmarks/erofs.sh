@@ -8,9 +8,9 @@
 # The image: mkfs.erofs -zlz4hc (erofs-utils 1.5, 4 KiB pclusters, compact indexes) over a tree with
 # N APKs (default 300: the first N of /usr/share/doc/androguard/examples, sorted, spread over
 # system/app, system/priv-app, product/app, vendor/app, system_ext/priv-app, as firmware-list.sh
-# does) and --filler-mib MiB (default 2000) of non-APK files: three quarters incompressible
-# (system/lib64/*.so from /dev/urandom), one quarter compressible text (system/etc/*.txt), so the
-# image is ~2 GB and mostly not app packages. Everything is read once before timing (warm page cache).
+# does) and --filler-mib MiB (default 3000) of non-APK files (system/lib64/*.so: slices of this
+# machine's own libraries and binaries, cycled), which lz4hc packs into a ~2 GB image that is
+# mostly not app packages. Everything is read once before timing (warm page cache).
 # Peak RSS: /usr/bin/time -v (for the pipeline: the largest of its steps).
 # Needs: mkfs.erofs fsck.erofs aapt bc python3 /usr/bin/time, and a presetscan release build.
 set -euo pipefail
@@ -18,7 +18,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${TMPDIR:-/tmp}/presetscan-bench-erofs"
 bin="${PRESETSCAN:-}"
 apks=300
-filler=2000
+filler=3000
 keep=0
 prepare=0
 while [[ $# -gt 0 ]]; do
@@ -54,24 +54,35 @@ if [[ ! -f "$image" ]]; then
         cp "$apk" "$tree/$d/App$i.apk"
         i=$((i + 1))
     done < <(find /usr/share/doc/androguard/examples -name '*.apk' | LC_ALL=C sort | head -n "$apks")
-    mkdir -p "$tree/system/lib64" "$tree/system/etc"
-    n=0
-    while [[ $((n * 30)) -lt $((filler * 3 / 4)) ]]; do
-        head -c $((30 << 20)) /dev/urandom > "$tree/system/lib64/libfiller$n.so"
-        n=$((n + 1))
-    done
-    python3 - "$tree/system/etc" $((filler / 4)) <<'EOF2'
-import os, random, sys
+    mkdir -p "$tree/system/lib64"
+    # Real machine code and data compress like a system partition's libraries (lz4hc: ~0.6); random
+    # bytes would not do: mkfs.erofs 1.5 spends minutes per 64 MiB failing to compress them.
+    python3 - "$tree/system/lib64" "$filler" <<'EOF2'
+import os, sys
 folder, mib = sys.argv[1], int(sys.argv[2])
-rng = random.Random(1)
-words = ["init", "service", "vendor", "property", "zygote", "surfaceflinger", "audio", "camera", "wifi", "radio"]
+pool, size = [], 0
+for top in ("/usr/lib/x86_64-linux-gnu", "/usr/lib", "/usr/bin", "/usr/libexec", "/usr/share"):
+    for root, dirs, files in os.walk(top):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if os.path.islink(path) or not os.path.isfile(path) or os.path.getsize(path) < 256 << 10:
+                continue
+            with open(path, "rb") as f: pool.append(f.read())
+            size += len(pool[-1])
+            if size >= 768 << 20: break
+        if size >= 768 << 20: break
+    if size >= 768 << 20: break
+data = b"".join(pool)
+at = 0
 for n in range((mib + 29) // 30):
-    with open(os.path.join(folder, f"filler{n}.txt"), "w") as f:
-        size = 0
-        while size < 30 << 20:
-            line = f"{rng.choice(words)}.{rng.choice(words)}.{rng.randrange(100000)}={rng.choice(words)}-{rng.randrange(1 << 20):x}\n"
-            f.write(line)
-            size += len(line)
+    with open(os.path.join(folder, f"libfiller{n}.so"), "wb") as f:
+        left = 30 << 20
+        while left:
+            piece = data[at:at + left]
+            f.write(piece)
+            left -= len(piece)
+            at = (at + len(piece)) % len(data)
 EOF2
     mkfs.erofs --quiet -zlz4hc -T315532800 "$image" "$tree" >/dev/null
     rm -rf "$tree"
