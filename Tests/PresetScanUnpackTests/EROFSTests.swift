@@ -154,6 +154,21 @@ import Testing
         #expect { try EROFS.Filesystem(source: MemoryByteSource(devices)) } throws: { ($0 as? ContainerError)?.code == "erofs.unsupported-feature" }
     }
 
+    /// zstd (algorithm 3) has no decoder here: the file is refused by name, not misread.
+    @Test func zstdFilesAreRefusedClearly() throws {
+        var bytes = try Self.image("erofs-deflate.img")
+        let fs = try EROFS.Filesystem(source: MemoryByteSource(bytes))
+        let filler = try Self.node(fs, "system/etc/filler.txt")
+        // Map header byte 6: h_algorithmtype (head 1 in the low nibble, head 2 in the high one).
+        let at = Int((filler.tailOffset + 7) / 8 * 8) + 6
+        bytes[at] = 0x33
+        bytes[1024 + 84] |= 0x8  // available_compr_algs: declare zstd too
+        let listing = try Self.list(bytes)
+        #expect(listing.notes.contains("erofs.unsupported-feature"))
+        #expect(listing.files["system/etc/filler.txt"] == nil)
+        #expect(listing.files["system/build.prop"] != nil)
+    }
+
     @Test func directoryLoopIsReportedOnce() throws {
         var bytes = try Self.image("erofs-lzma.img")
         let fs = try EROFS.Filesystem(source: MemoryByteSource(bytes))

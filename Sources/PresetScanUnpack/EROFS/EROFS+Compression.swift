@@ -127,7 +127,7 @@ extension EROFS.Filesystem {
                 compact2B = (totalIndexes - compact4BInitial) / 16 * 16
             }
             let rest = totalIndexes - min(totalIndexes, compact4BInitial) - compact2B
-            // Rounded up to whole packs, plus slack for the 32-bit reads of a pack's last entry.
+            // Rounded up to whole 8-byte packs (2-byte packs are 32-byte aligned and whole already).
             indexBytes = (min(totalIndexes, compact4BInitial) * 4 + compact2B * 2 + rest * 4 + 7) / 8 * 8
         }
         guard indexBytes <= 64 << 20 else { throw bad("\(lclusterCount) lclusters need an index larger than 64 MiB") }
@@ -171,14 +171,15 @@ extension EROFS.Filesystem {
             let packSize = vcnt << amortizedShift
             let packStart = pos / packSize * packSize
             guard packStart >= indexStart, packStart + packSize <= indexStart + indexBytes else { throw bad("lcluster \(lcn) index is out of range") }
-            let pack = Array(index[Int(packStart - indexStart)..<Int(packStart - indexStart + packSize)])
+            let pack = Int(packStart - indexStart)
+            let packBytes = Int(packSize)
             let loBits = max(lclusterBits, 12)
             let encodeBits = (packSize - 4) * 8 / vcnt
             func decode(_ i: Int) -> (lo: UInt32, type: UInt8) {
                 let bit = UInt64(i) * encodeBits
                 var v: UInt32 = 0
                 let byte = Int(bit / 8)
-                for k in 0..<4 where byte + k < pack.count { v |= UInt32(pack[byte + k]) << (8 * UInt32(k)) }
+                for k in 0..<4 where byte + k < packBytes { v |= UInt32(index[pack + byte + k]) << (8 * UInt32(k)) }
                 v >>= UInt32(bit % 8)
                 return (v & ((1 << UInt32(loBits)) - 1), UInt8((v >> UInt32(loBits)) & 3))
             }
@@ -227,7 +228,7 @@ extension EROFS.Filesystem {
                     blocks &+= 1
                 }
             }
-            lc.physicalBlock = ByteReader.u32le(pack, Int(packSize) - 4) &+ blocks
+            lc.physicalBlock = ByteReader.u32le(index, pack + packBytes - 4) &+ blocks
             return lc
         }
 
@@ -294,7 +295,11 @@ extension EROFS.Filesystem {
             case let .compressed(algorithm, offset, plen):
                 guard plen <= EROFS.maxPclusterBytes else { throw bad("pcluster of \(plen) bytes exceeds 1 MiB") }
                 guard length <= EROFS.maxExtentBytes else { throw bad("extent of \(length) bytes exceeds 12 MiB") }
-                guard UInt64(algorithm) < 4, configs.available & (1 << UInt16(algorithm)) != 0 || algorithm == 0 else {
+                guard algorithm <= EROFS.Algorithm.deflate.rawValue else {
+                    let name = EROFS.Algorithm(rawValue: algorithm)?.name ?? "unknown"
+                    throw ContainerError("erofs.unsupported-feature", "inode \(inode.nid): compression algorithm \(algorithm) (\(name)) is not supported")
+                }
+                guard configs.available & (1 << UInt16(algorithm)) != 0 || algorithm == 0 else {
                     throw ContainerError("erofs.unsupported-feature", "inode \(inode.nid): compression algorithm \(algorithm) is not declared by the image")
                 }
                 guard offset <= source.size, plen <= source.size - offset else {
