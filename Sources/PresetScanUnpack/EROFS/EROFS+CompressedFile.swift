@@ -99,7 +99,7 @@ extension EROFS {
                     return try Decompressor.lz4(input, count: length)
                 case Algorithm.lzma.rawValue:
                     let input = try Decompressor.strippingPadding(raw[...], firstBlockBytes: firstBlock)
-                    return try Decompressor.microLZMA(input, count: length, dictionarySize: fs.configs.lzmaDictionarySize)
+                    return try Decompressor.microLZMA(input, count: length)
                 case Algorithm.deflate.rawValue:
                     let input = try Decompressor.strippingPadding(raw[...], firstBlockBytes: firstBlock)
                     return try Decompressor.deflate(input, count: length)

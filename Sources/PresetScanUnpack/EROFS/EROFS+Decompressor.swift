@@ -55,9 +55,12 @@ extension EROFS {
         }
 
         /// liblzma's `lzma_microlzma_decoder` (EROFS's LZMA is MicroLZMA: LZMA1 without header or end marker).
-        static func microLZMA(_ input: ArraySlice<UInt8>, count: Int, dictionarySize: UInt32) throws -> [UInt8] {
+        static func microLZMA(_ input: ArraySlice<UInt8>, count: Int) throws -> [UInt8] {
             var stream = lzma_stream()
-            let dict = max(dictionarySize, 4096)
+            // Each pcluster is coded alone, so no match reaches further back than the extent's own
+            // bytes: a dictionary of the extent's size (at most 12 MiB) always suffices, whatever the
+            // image's `z_erofs_lzma_cfgs` declares (capped at 8 MiB, as the kernel does, when the image is opened).
+            let dict = UInt32(clamping: max(4096, count))
             let initCode = lzma_microlzma_decoder(&stream, UInt64(input.count), UInt64(count), 0, dict)
             guard initCode == LZMA_OK else { throw DecompressionError.microLZMA(code: initCode.rawValue, produced: 0, expected: count) }
             defer { lzma_end(&stream) }
