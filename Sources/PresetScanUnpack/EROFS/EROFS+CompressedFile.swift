@@ -7,32 +7,37 @@ extension EROFS {
         let fs: Filesystem
         let inode: Inode
         let size: UInt64
-        private let extents: [Extent]
+        private let index: CompressedIndex
 
         private struct Cache {
-            var entries: [(index: Int, bytes: [UInt8])] = []
+            /// Recently decoded extents, least recently used first.
+            var decoded: [(logical: UInt64, bytes: [UInt8])] = []
             var bytes = 0
+            /// Recently looked-up extents (cheap: no data), so hopping reads skip the index walk.
+            var known: [Extent] = []
         }
         private let cache = Locked(Cache())
         /// Recent extents kept: enough for a zip reader hopping between a local header and its data.
         static let cacheEntries = 4
         static let cacheBytes = 16 << 20
+        static let knownEntries = 64
 
-        init(fs: Filesystem, inode: Inode, map: CompressedMap) {
+        init(fs: Filesystem, inode: Inode, index: CompressedIndex) {
             self.fs = fs
             self.inode = inode
             self.size = inode.size
-            self.extents = map.extents
+            self.index = index
         }
 
-        /// Index of the extent holding `offset`.
-        private func extentIndex(_ offset: UInt64) -> Int {
-            var lo = 0, hi = extents.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if extents[mid].logical + extents[mid].length <= offset { lo = mid + 1 } else { hi = mid }
+        /// The extent holding `offset`, from the recent ones or the index.
+        private func extent(at offset: UInt64) throws -> Extent {
+            if let hit = cache.withLock({ c in c.known.last { $0.logical <= offset && offset - $0.logical < $0.length } }) { return hit }
+            let e = try index.extent(at: offset)
+            cache.withLock { c in
+                c.known.append(e)
+                if c.known.count > Self.knownEntries { c.known.removeFirst() }
             }
-            return lo
+            return e
         }
 
         func read(at offset: UInt64, count: Int) throws -> [UInt8] {
@@ -41,9 +46,8 @@ extension EROFS {
             out.reserveCapacity(count)
             let end = offset + UInt64(count)
             var position = offset
-            var i = extentIndex(offset)
-            while position < end, i < extents.count {
-                let e = extents[i]
+            while position < end {
+                let e = try extent(at: position)
                 let from = Int(position - e.logical)
                 let n = Int(min(end, e.logical + e.length) - position)
                 if case let .fragment(base) = e.data {
@@ -53,22 +57,21 @@ extension EROFS {
                     out += try packed.read(at: at, count: n)
                 } else {
                     try cache.withLock { c in
-                        if let hit = c.entries.firstIndex(where: { $0.index == i }) {
-                            let entry = c.entries.remove(at: hit)
-                            c.entries.append(entry)
+                        if let hit = c.decoded.firstIndex(where: { $0.logical == e.logical }) {
+                            let entry = c.decoded.remove(at: hit)
+                            c.decoded.append(entry)
                         } else {
                             let bytes = try decode(e)
-                            c.entries.append((i, bytes))
+                            c.decoded.append((e.logical, bytes))
                             c.bytes += bytes.count
-                            while c.entries.count > Self.cacheEntries || (c.bytes > Self.cacheBytes && c.entries.count > 1) {
-                                c.bytes -= c.entries.removeFirst().bytes.count
+                            while c.decoded.count > Self.cacheEntries || (c.bytes > Self.cacheBytes && c.decoded.count > 1) {
+                                c.bytes -= c.decoded.removeFirst().bytes.count
                             }
                         }
-                        if let last = c.entries.last { out += last.bytes[from..<from + n] }
+                        if let last = c.decoded.last { out += last.bytes[from..<from + n] }
                     }
                 }
                 position += UInt64(n)
-                i += 1
             }
             guard out.count == count else { throw ByteSourceError.readFailed(offset: position, errno: 5) }
             return out

@@ -61,86 +61,140 @@ extension EROFS {
         var kind: Kind
         var extents: [Extent]
     }
-}
 
-extension EROFS.Filesystem {
-    /// Reads the map header and every lcluster index of a compressed inode (kernel `zmap.c`).
-    func compressedMap(of inode: EROFS.Inode, allowFragments: Bool) throws -> EROFS.CompressedMap {
-        func bad(_ reason: String) -> ContainerError { ContainerError("erofs.bad-compression-index", "inode \(inode.nid): \(reason)") }
-        let sb = superblock
-        let headerOffset = (inode.tailOffset + 7) / 8 * 8
-        var advise: UInt16 = 0
-        var algorithms: (UInt8, UInt8) = (0, 0)
-        var lclusterBits = UInt64(sb.blockSizeBits)
-        var header: [UInt8] = Array(repeating: 0, count: 8)
-        let legacy = inode.layout == .compressedFull
-            && !sb.has(EROFS.Superblock.incompatBigPcluster | EROFS.Superblock.incompatZtailpacking | EROFS.Superblock.incompatFragments)
-        if inode.size == 0 { return EROFS.CompressedMap(kind: .extents, extents: []) }
-        // Images without these features never wrote a map header for full indexes: it is not read.
-        if !legacy {
-            guard headerOffset + 8 <= source.size else { throw ContainerError("erofs.truncated", "inode \(inode.nid): map header passes the end") }
-            header = try source.read(at: headerOffset, count: 8)
-            if header[7] & 0x80 != 0 {
-                guard allowFragments else { throw bad("the packed inode is itself a fragment") }
-                let raw = UInt64(ByteReader.u32le(header, 0)) | UInt64(ByteReader.u32le(header, 4)) << 32
-                return EROFS.CompressedMap(kind: .wholeFragment(raw & ~(1 << 63)), extents: [])
+    /// The map header and lcluster index of a compressed inode (kernel `zmap.c`), read once;
+    /// extents are looked up per offset as the kernel does (back to the HEAD lcluster, forward to
+    /// the next one), so opening a file costs its index read and two lookups, not a full decode.
+    final class CompressedIndex: @unchecked Sendable {
+        struct Head {
+            var lcn: UInt64
+            var logical: UInt64
+            var lcluster: Lcluster
+        }
+
+        let inode: Inode
+        let kind: CompressedMap.Kind
+        private let blockSizeBits: UInt64
+        private let sourceSize: UInt64
+        private let configs: CompressionConfigs
+        private let layout: DataLayout
+        private var advise: UInt16 = 0
+        private var algorithms: (UInt8, UInt8) = (0, 0)
+        private(set) var lclusterBits: UInt64 = 12
+        private var lclusterCount: UInt64 = 0
+        private var idataSize: UInt64 = 0
+        private var fragmentOffset: UInt64 = 0
+        private var index: [UInt8] = []
+        private var indexStart: UInt64 = 0
+        private var compact4BInitial: UInt64 = 0
+        private var compact2B: UInt64 = 0
+        /// The HEAD of the extent holding the file's last byte, and the index entry of that byte.
+        private var tail = Head(lcn: 0, logical: 0, lcluster: Lcluster(type: .head1))
+        private var tailNextPack: UInt64 = 0
+
+        private var bigPcluster1: Bool { advise & Advise.bigPcluster1 != 0 }
+        private var bigPcluster2: Bool { advise & Advise.bigPcluster2 != 0 }
+        private var ztailpacking: Bool { advise & Advise.inlinePcluster != 0 && idataSize != 0 }
+        private var fragment: Bool { advise & Advise.fragmentPcluster != 0 }
+
+        private func bad(_ reason: String) -> ContainerError {
+            ContainerError("erofs.bad-compression-index", "inode \(inode.nid): \(reason)")
+        }
+
+        init(fs: Filesystem, inode: Inode, allowFragments: Bool) throws {
+            let sb = fs.superblock
+            let source = fs.source
+            self.inode = inode
+            self.blockSizeBits = UInt64(sb.blockSizeBits)
+            self.sourceSize = source.size
+            self.configs = fs.configs
+            self.layout = inode.layout
+            lclusterBits = blockSizeBits
+            let headerOffset = (inode.tailOffset + 7) / 8 * 8
+            var header: [UInt8] = Array(repeating: 0, count: 8)
+            let legacy = inode.layout == .compressedFull
+                && !sb.has(Superblock.incompatBigPcluster | Superblock.incompatZtailpacking | Superblock.incompatFragments)
+            if inode.size == 0 { kind = .extents; return }
+            // Images without these features never wrote a map header for full indexes: it is not read.
+            if !legacy {
+                guard headerOffset + 8 <= source.size else { throw ContainerError("erofs.truncated", "inode \(inode.nid): map header passes the end") }
+                header = try source.read(at: headerOffset, count: 8)
+                if header[7] & 0x80 != 0 {
+                    guard allowFragments else {
+                        throw ContainerError("erofs.bad-compression-index", "inode \(inode.nid): the packed inode is itself a fragment")
+                    }
+                    let raw = UInt64(ByteReader.u32le(header, 0)) | UInt64(ByteReader.u32le(header, 4)) << 32
+                    kind = .wholeFragment(raw & ~(1 << 63))
+                    return
+                }
+                advise = ByteReader.u16le(header, 4)
+                algorithms = (header[6] & 0xf, header[6] >> 4)
+                lclusterBits += UInt64(header[7] & 7)
             }
-            advise = ByteReader.u16le(header, 4)
-            algorithms = (header[6] & 0xf, header[6] >> 4)
-            lclusterBits += UInt64(header[7] & 7)
-        }
-        guard advise & ~EROFS.Advise.known == 0 else {
-            throw ContainerError("erofs.unsupported-feature", "inode \(inode.nid): compression advise 0x\(String(advise, radix: 16)) has unknown bits")
-        }
-        let bigPcluster1 = advise & EROFS.Advise.bigPcluster1 != 0
-        let bigPcluster2 = advise & EROFS.Advise.bigPcluster2 != 0
-        if inode.layout == .compressedCompact, bigPcluster1 != bigPcluster2 {
-            throw bad("big pcluster heads 1 and 2 disagree for compact indexes")
-        }
-        let ztailpacking = advise & EROFS.Advise.inlinePcluster != 0 && ByteReader.u16le(header, 2) != 0
-        let fragment = advise & EROFS.Advise.fragmentPcluster != 0
-        if fragment, !allowFragments { throw bad("the packed inode has a fragment") }
-        let lclusterSize: UInt64 = 1 << lclusterBits
-        let lclusterCount = (inode.size - 1) / lclusterSize + 1
-        // 2^21 lclusters is 8 GiB at 4 KiB; beyond that the extent list alone would cost too much memory.
-        guard lclusterCount <= 1 << 21 else {
-            throw ContainerError("erofs.file-too-large", "inode \(inode.nid): \(inode.size) bytes in \(lclusterCount) lclusters is more than this reader maps")
-        }
-
-        // The whole index area is read at once: 8 (full) or at most 4 (compact) bytes per lcluster.
-        let indexStart: UInt64
-        let indexBytes: UInt64
-        var compact4BInitial: UInt64 = 0
-        var compact2B: UInt64 = 0
-        if inode.layout == .compressedFull {
-            indexStart = headerOffset + 16
-            indexBytes = lclusterCount * 8
-        } else {
-            guard lclusterBits <= 14 else { throw bad("compact indexes with 2^\(lclusterBits)-byte lclusters are not supported") }
-            indexStart = headerOffset + 8
-            // The kernel counts compact indexes in blocks (`erofs_iblks`).
-            let totalIndexes = (inode.size - 1) / blockSize + 1
-            guard lclusterCount <= totalIndexes else { throw bad("lcluster count exceeds index count") }
-            compact4BInitial = ((32 - indexStart % 32) / 4) & 7
-            if advise & EROFS.Advise.compacted2B != 0, compact4BInitial < totalIndexes {
-                guard lclusterBits <= 12 else { throw bad("2-byte compact indexes need lclusters of at most 4 KiB") }
-                compact2B = (totalIndexes - compact4BInitial) / 16 * 16
+            kind = .extents
+            guard advise & ~Advise.known == 0 else {
+                throw ContainerError("erofs.unsupported-feature", "inode \(inode.nid): compression advise 0x\(String(advise, radix: 16)) has unknown bits")
             }
-            let rest = totalIndexes - min(totalIndexes, compact4BInitial) - compact2B
-            // Rounded up to whole 8-byte packs (2-byte packs are 32-byte aligned and whole already).
-            indexBytes = (min(totalIndexes, compact4BInitial) * 4 + compact2B * 2 + rest * 4 + 7) / 8 * 8
-        }
-        guard indexBytes <= 64 << 20 else { throw bad("\(lclusterCount) lclusters need an index larger than 64 MiB") }
-        guard indexStart <= source.size, indexBytes <= source.size - indexStart else {
-            throw ContainerError("erofs.truncated", "inode \(inode.nid): lcluster indexes at \(indexStart)+\(indexBytes) pass the end of the image")
-        }
-        let index = try source.read(at: indexStart, count: Int(indexBytes))
+            if inode.layout == .compressedCompact, bigPcluster1 != bigPcluster2 {
+                throw bad("big pcluster heads 1 and 2 disagree for compact indexes")
+            }
+            idataSize = UInt64(ByteReader.u16le(header, 2))
+            if fragment, !allowFragments { throw bad("the packed inode has a fragment") }
+            let lclusterSize: UInt64 = 1 << lclusterBits
+            lclusterCount = (inode.size - 1) / lclusterSize + 1
+            // 2^21 lclusters is 8 GiB at 4 KiB: more than any app package, and a bound on the index read.
+            guard lclusterCount <= 1 << 21 else {
+                throw ContainerError("erofs.file-too-large", "inode \(inode.nid): \(inode.size) bytes in \(lclusterCount) lclusters is more than this reader maps")
+            }
 
-        func full(_ lcn: UInt64) throws -> EROFS.Lcluster {
+            // The whole index area is read at once: 8 (full) or at most 4 (compact) bytes per lcluster.
+            let indexBytes: UInt64
+            if inode.layout == .compressedFull {
+                indexStart = headerOffset + 16
+                indexBytes = lclusterCount * 8
+            } else {
+                guard lclusterBits <= 14 else { throw bad("compact indexes with 2^\(lclusterBits)-byte lclusters are not supported") }
+                indexStart = headerOffset + 8
+                // The kernel counts compact indexes in blocks (`erofs_iblks`).
+                let totalIndexes = (inode.size - 1) / fs.blockSize + 1
+                compact4BInitial = ((32 - indexStart % 32) / 4) & 7
+                if advise & Advise.compacted2B != 0, compact4BInitial < totalIndexes {
+                    guard lclusterBits <= 12 else { throw bad("2-byte compact indexes need lclusters of at most 4 KiB") }
+                    compact2B = (totalIndexes - compact4BInitial) / 16 * 16
+                }
+                let rest = totalIndexes - min(totalIndexes, compact4BInitial) - compact2B
+                // Rounded up to whole 8-byte packs (2-byte packs are 32-byte aligned and whole already).
+                indexBytes = (min(totalIndexes, compact4BInitial) * 4 + compact2B * 2 + rest * 4 + 7) / 8 * 8
+            }
+            guard indexStart <= source.size, indexBytes <= source.size - indexStart else {
+                throw ContainerError("erofs.truncated", "inode \(inode.nid): lcluster indexes at \(indexStart)+\(indexBytes) pass the end of the image")
+            }
+            index = try source.read(at: indexStart, count: Int(indexBytes))
+
+            let last = inode.size - 1
+            tail = try head(containing: last)
+            tailNextPack = try load(last >> lclusterBits).nextPackOffset
+            fragmentOffset = UInt64(ByteReader.u32le(header, 0))
+            if fragment, inode.layout == .compressedFull { fragmentOffset |= UInt64(tail.lcluster.physicalBlock) << 32 }
+            if ztailpacking, tailNextPack % fs.blockSize + idataSize > fs.blockSize {
+                throw bad("tail-packed pcluster of \(idataSize) bytes crosses a block")
+            }
+            // The first and last extents are checked now, so a broken file is reported when found.
+            _ = try extent(at: 0)
+            _ = try extent(at: last)
+        }
+
+        /// Decodes the index entry of lcluster `lcn`.
+        func load(_ lcn: UInt64) throws -> Lcluster {
+            guard lcn < lclusterCount else { throw bad("lcluster \(lcn) is past the last of \(lclusterCount)") }
+            return layout == .compressedFull ? try full(lcn) : try compacted(lcn)
+        }
+
+        private func full(_ lcn: UInt64) throws -> Lcluster {
             let at = Int(lcn * 8)
             let adviseField = ByteReader.u16le(index, at)
-            guard let type = EROFS.LclusterType(rawValue: UInt8(adviseField & 3)) else { throw bad("lcluster \(lcn) type") }
-            var lc = EROFS.Lcluster(type: type, nextPackOffset: indexStart + UInt64(at) + 8)
+            guard let type = LclusterType(rawValue: UInt8(adviseField & 3)) else { throw bad("lcluster \(lcn) type") }
+            var lc = Lcluster(type: type, nextPackOffset: indexStart + UInt64(at) + 8)
             if type == .nonhead {
                 var d0 = UInt32(ByteReader.u16le(index, at + 4))
                 if d0 & EROFS.cblkcntFlag != 0 {
@@ -157,7 +211,9 @@ extension EROFS.Filesystem {
             return lc
         }
 
-        func compacted(_ lcn: UInt64) throws -> EROFS.Lcluster {
+        /// Compacted indexes (kernel `z_erofs_load_compact_lcluster`): packs of 2 (4-byte) or 16
+        /// (2-byte) entries ending in a 32-bit base block address.
+        private func compacted(_ lcn: UInt64) throws -> Lcluster {
             var rel = lcn
             var pos = indexStart
             var amortizedShift: UInt64 = 2
@@ -170,23 +226,26 @@ extension EROFS.Filesystem {
             let vcnt: UInt64 = amortizedShift == 2 ? 2 : 16
             let packSize = vcnt << amortizedShift
             let packStart = pos / packSize * packSize
-            guard packStart >= indexStart, packStart + packSize <= indexStart + indexBytes else { throw bad("lcluster \(lcn) index is out of range") }
+            guard packStart >= indexStart, packStart + packSize <= indexStart + UInt64(index.count) else {
+                throw bad("lcluster \(lcn) index is out of range")
+            }
             let pack = Int(packStart - indexStart)
             let packBytes = Int(packSize)
-            let loBits = max(lclusterBits, 12)
+            let loBits = UInt32(max(lclusterBits, 12))
             let encodeBits = (packSize - 4) * 8 / vcnt
+            let index = self.index
             func decode(_ i: Int) -> (lo: UInt32, type: UInt8) {
                 let bit = UInt64(i) * encodeBits
-                var v: UInt32 = 0
                 let byte = Int(bit / 8)
+                var v: UInt32 = 0
                 for k in 0..<4 where byte + k < packBytes { v |= UInt32(index[pack + byte + k]) << (8 * UInt32(k)) }
                 v >>= UInt32(bit % 8)
-                return (v & ((1 << UInt32(loBits)) - 1), UInt8((v >> UInt32(loBits)) & 3))
+                return (v & ((1 << loBits) - 1), UInt8((v >> loBits) & 3))
             }
             var i = Int((pos - packStart) >> amortizedShift)
             let (lo, rawType) = decode(i)
-            guard let type = EROFS.LclusterType(rawValue: rawType) else { throw bad("lcluster \(lcn) type") }
-            var lc = EROFS.Lcluster(type: type, nextPackOffset: packStart + packSize)
+            guard let type = LclusterType(rawValue: rawType) else { throw bad("lcluster \(lcn) type") }
+            var lc = Lcluster(type: type, nextPackOffset: packStart + packSize)
             if type == .nonhead {
                 if lo & EROFS.cblkcntFlag != 0 {
                     guard bigPcluster1 else { throw bad("lcluster \(lcn) has a block count without big pclusters") }
@@ -197,7 +256,7 @@ extension EROFS.Filesystem {
                 } else {
                     // The last entry of a pack keeps delta[1]; delta[0] comes from the entry before it.
                     let (prevLo, prevType) = decode(i - 1)
-                    lc.delta0 = (prevType != EROFS.LclusterType.nonhead.rawValue ? 0 : prevLo & EROFS.cblkcntFlag != 0 ? 1 : prevLo) + 1
+                    lc.delta0 = (prevType != LclusterType.nonhead.rawValue ? 0 : prevLo & EROFS.cblkcntFlag != 0 ? 1 : prevLo) + 1
                 }
                 return lc
             }
@@ -208,14 +267,14 @@ extension EROFS.Filesystem {
                 while i > 0 {
                     i -= 1
                     let (l, t) = decode(i)
-                    if t == EROFS.LclusterType.nonhead.rawValue { i -= Int(l) }
+                    if t == LclusterType.nonhead.rawValue { i -= Int(l) }
                     if i >= 0 { blocks &+= 1 }
                 }
             } else {
                 while i > 0 {
                     i -= 1
                     let (l, t) = decode(i)
-                    if t == EROFS.LclusterType.nonhead.rawValue {
+                    if t == LclusterType.nonhead.rawValue {
                         if l & EROFS.cblkcntFlag != 0 {
                             i -= 1
                             blocks &+= l & ~EROFS.cblkcntFlag
@@ -232,44 +291,55 @@ extension EROFS.Filesystem {
             return lc
         }
 
-        let load: (UInt64) throws -> EROFS.Lcluster = inode.layout == .compressedFull ? full : compacted
-
-        // Every HEAD/PLAIN lcluster starts an extent; NONHEAD ones continue the one before.
-        struct Head { var lcn: UInt64; var logical: UInt64; var lcluster: EROFS.Lcluster }
-        var heads: [Head] = []
-        for lcn in 0..<lclusterCount {
-            let lc = try load(lcn)
-            guard lc.type != .nonhead else { continue }
-            guard UInt64(lc.clusterOffset) < lclusterSize else { throw bad("lcluster \(lcn): offset \(lc.clusterOffset) exceeds the lcluster") }
-            let logical = lcn << lclusterBits | UInt64(lc.clusterOffset)
-            // mkfs may end the last lcluster with a HEAD at the file's end: it starts nothing.
-            guard logical < inode.size else { continue }
-            heads.append(Head(lcn: lcn, logical: logical, lcluster: lc))
-        }
-        guard let first = heads.first, first.logical == 0 else { throw bad("the first lcluster does not start an extent at 0") }
-        let tailLcluster = try load((inode.size - 1) >> lclusterBits)
-        var fragmentOffset = UInt64(ByteReader.u32le(header, 0))
-        if fragment, inode.layout == .compressedFull, let last = heads.last {
-            fragmentOffset |= UInt64(last.lcluster.physicalBlock) << 32
-        }
-        // A fragment whose tail extent starts at lcluster 0 holds the whole file.
-        if fragment, let last = heads.last, last.lcn == 0 {
-            return EROFS.CompressedMap(kind: .extents, extents: [EROFS.Extent(logical: 0, length: inode.size, data: .fragment(offset: fragmentOffset))])
+        /// The HEAD lcluster of the extent holding byte `offset` (kernel `z_erofs_extent_lookback`).
+        func head(containing offset: UInt64) throws -> Head {
+            var lcn = offset >> lclusterBits
+            var lc = try load(lcn)
+            if lc.type != .nonhead, offset & ((1 << lclusterBits) - 1) >= UInt64(lc.clusterOffset) {
+                return Head(lcn: lcn, logical: lcn << lclusterBits | UInt64(lc.clusterOffset), lcluster: lc)
+            }
+            // Before this lcluster's HEAD, or a NONHEAD: walk back; every step moves strictly back.
+            var distance = lc.type == .nonhead ? UInt64(lc.delta0) : 1
+            // Valid chains take one or two steps (delta[0] is the distance to the HEAD).
+            for _ in 0..<1024 {
+                guard distance > 0, lcn >= distance else { throw bad("bogus lookback distance \(distance) at lcluster \(lcn)") }
+                lcn -= distance
+                lc = try load(lcn)
+                if lc.type != .nonhead {
+                    guard UInt64(lc.clusterOffset) < 1 << lclusterBits else { throw bad("lcluster \(lcn): offset \(lc.clusterOffset) exceeds the lcluster") }
+                    return Head(lcn: lcn, logical: lcn << lclusterBits | UInt64(lc.clusterOffset), lcluster: lc)
+                }
+                distance = UInt64(lc.delta0)
+            }
+            throw bad("lookback from byte \(offset) does not reach a HEAD lcluster")
         }
 
-        var extents: [EROFS.Extent] = []
-        extents.reserveCapacity(heads.count)
-        for (k, head) in heads.enumerated() {
-            let end = k + 1 < heads.count ? heads[k + 1].logical : inode.size
+        /// The whole extent holding byte `offset`: from its HEAD to the next HEAD (or the end of the file).
+        func extent(at offset: UInt64) throws -> Extent {
+            guard offset < inode.size else { throw bad("offset \(offset) is past the end of the file") }
+            // A fragment whose tail extent starts at lcluster 0 holds the whole file.
+            if fragment, tail.lcn == 0 { return Extent(logical: 0, length: inode.size, data: .fragment(offset: fragmentOffset)) }
+            let head = try head(containing: offset)
+            var next = head.lcn + 1
+            var end = inode.size
+            // The tail extent runs to the end of the file; others to the next HEAD, at most 12 MiB away.
+            let limit = head.lcn == tail.lcn ? head.lcn : min(lclusterCount, head.lcn + 2 + (EROFS.maxExtentBytes >> lclusterBits))
+            while next < limit {
+                let lc = try load(next)
+                if lc.type != .nonhead {
+                    end = min(end, next << lclusterBits | UInt64(lc.clusterOffset))
+                    break
+                }
+                next += 1
+            }
+            guard end > head.logical, offset < end else { throw bad("extent at lcluster \(head.lcn) is empty") }
             let length = end - head.logical
-            let isTail = k == heads.count - 1
-            let data: EROFS.ExtentData
+            let isTail = head.lcn == tail.lcn
+            let algorithm = head.lcluster.type == .head2 ? algorithms.1 : algorithms.0
+            let data: ExtentData
             if isTail, ztailpacking {
-                let offset = tailLcluster.nextPackOffset
-                let plen = UInt64(ByteReader.u16le(header, 2))
-                guard offset % blockSize + plen <= blockSize else { throw bad("tail-packed pcluster of \(plen) bytes crosses a block") }
-                data = head.lcluster.type == .plain ? .plain(offset: offset, length: plen, interlaced: false)
-                    : .compressed(algorithm: head.lcluster.type == .head2 ? algorithms.1 : algorithms.0, offset: offset, length: plen)
+                data = head.lcluster.type == .plain ? .plain(offset: tailNextPack, length: idataSize, interlaced: false)
+                    : .compressed(algorithm: algorithm, offset: tailNextPack, length: idataSize)
             } else if isTail, fragment {
                 data = .fragment(offset: fragmentOffset)
             } else {
@@ -277,43 +347,58 @@ extension EROFS.Filesystem {
                 var blocks: UInt64 = 1
                 let big = head.lcluster.type == .head1 ? bigPcluster1 : bigPcluster2
                 if big, head.lcn + 1 < lclusterCount {
-                    let next = try load(head.lcn + 1)
-                    if next.type == .nonhead {
-                        guard next.delta0 == 1 else { throw bad("lcluster \(head.lcn + 1): bogus block count") }
-                        if next.compressedBlocks > 0 { blocks = UInt64(next.compressedBlocks) }
+                    let following = try load(head.lcn + 1)
+                    if following.type == .nonhead {
+                        guard following.delta0 == 1 else { throw bad("lcluster \(head.lcn + 1): bogus block count") }
+                        if following.compressedBlocks > 0 { blocks = UInt64(following.compressedBlocks) }
                     }
                 }
-                let plen = blocks << UInt64(superblock.blockSizeBits)
-                let offset = position(ofBlock: head.lcluster.physicalBlock)
-                if head.lcluster.type == .plain {
-                    data = .plain(offset: offset, length: plen, interlaced: advise & EROFS.Advise.interlacedPcluster != 0)
-                } else {
-                    data = .compressed(algorithm: head.lcluster.type == .head2 ? algorithms.1 : algorithms.0, offset: offset, length: plen)
-                }
+                let plen = blocks << blockSizeBits
+                let offset = UInt64(head.lcluster.physicalBlock) << blockSizeBits
+                data = head.lcluster.type == .plain
+                    ? .plain(offset: offset, length: plen, interlaced: advise & Advise.interlacedPcluster != 0)
+                    : .compressed(algorithm: algorithm, offset: offset, length: plen)
             }
             switch data {
             case let .compressed(algorithm, offset, plen):
                 guard plen <= EROFS.maxPclusterBytes else { throw bad("pcluster of \(plen) bytes exceeds 1 MiB") }
                 guard length <= EROFS.maxExtentBytes else { throw bad("extent of \(length) bytes exceeds 12 MiB") }
-                guard algorithm <= EROFS.Algorithm.deflate.rawValue else {
-                    let name = EROFS.Algorithm(rawValue: algorithm)?.name ?? "unknown"
+                guard algorithm <= Algorithm.deflate.rawValue else {
+                    let name = Algorithm(rawValue: algorithm)?.name ?? "unknown"
                     throw ContainerError("erofs.unsupported-feature", "inode \(inode.nid): compression algorithm \(algorithm) (\(name)) is not supported")
                 }
                 guard configs.available & (1 << UInt16(algorithm)) != 0 || algorithm == 0 else {
                     throw ContainerError("erofs.unsupported-feature", "inode \(inode.nid): compression algorithm \(algorithm) is not declared by the image")
                 }
-                guard offset <= source.size, plen <= source.size - offset else {
+                guard offset <= sourceSize, plen <= sourceSize - offset else {
                     throw ContainerError("erofs.truncated", "inode \(inode.nid): pcluster at \(offset)+\(plen) passes the end of the image")
                 }
             case let .plain(offset, plen, interlaced):
-                guard length <= plen, !interlaced || plen <= blockSize else { throw bad("plain extent of \(length) bytes exceeds its \(plen)-byte pcluster") }
-                guard offset <= source.size, plen <= source.size - offset else {
+                guard length <= plen, !interlaced || plen <= 1 << blockSizeBits else {
+                    throw bad("plain extent of \(length) bytes exceeds its \(plen)-byte pcluster")
+                }
+                guard offset <= sourceSize, plen <= sourceSize - offset else {
                     throw ContainerError("erofs.truncated", "inode \(inode.nid): pcluster at \(offset)+\(plen) passes the end of the image")
                 }
             case .fragment:
                 break
             }
-            extents.append(EROFS.Extent(logical: head.logical, length: length, data: data))
+            return Extent(logical: head.logical, length: length, data: data)
+        }
+    }
+}
+
+extension EROFS.Filesystem {
+    /// Every extent of a compressed inode, in order (for tests and diagnostics; reading looks them up lazily).
+    func compressedMap(of inode: EROFS.Inode, allowFragments: Bool) throws -> EROFS.CompressedMap {
+        let index = try EROFS.CompressedIndex(fs: self, inode: inode, allowFragments: allowFragments)
+        guard case .extents = index.kind else { return EROFS.CompressedMap(kind: index.kind, extents: []) }
+        var extents: [EROFS.Extent] = []
+        var offset: UInt64 = 0
+        while offset < inode.size {
+            let e = try index.extent(at: offset)
+            extents.append(e)
+            offset = e.logical + e.length
         }
         return EROFS.CompressedMap(kind: .extents, extents: extents)
     }

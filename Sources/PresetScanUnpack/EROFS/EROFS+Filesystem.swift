@@ -112,8 +112,8 @@ extension EROFS {
             case .chunkBased:
                 return try chunkContents(of: inode)
             case .compressedFull, .compressedCompact:
-                let map = try compressedMap(of: inode, allowFragments: allowFragments)
-                if case let .wholeFragment(offset) = map.kind {
+                let index = try CompressedIndex(fs: self, inode: inode, allowFragments: allowFragments)
+                if case let .wholeFragment(offset) = index.kind {
                     let packed = try packedSource()
                     guard offset <= packed.size, inode.size <= packed.size - offset else {
                         throw ContainerError("erofs.bad-fragment",
@@ -121,7 +121,7 @@ extension EROFS {
                     }
                     return try packed.slice(offset: offset, length: inode.size)
                 }
-                return CompressedFile(fs: self, inode: inode, map: map)
+                return CompressedFile(fs: self, inode: inode, index: index)
             }
         }
 
