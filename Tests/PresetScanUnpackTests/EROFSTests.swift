@@ -139,6 +139,16 @@ import Testing
         for name in Self.images { #expect(ContentDetector.detect(MemoryByteSource(try Self.image(name))) == .erofs) }
     }
 
+    /// Decompressed bytes come out of the run's budget; an exhausted budget is an error, not more work.
+    @Test func decompressionTakesFromTheBudget() throws {
+        let bytes = try Self.image("erofs-lz4hc.img")
+        let budget = ByteBudget(limit: 64 * 1024)
+        let fs = try EROFS.Filesystem(source: MemoryByteSource(bytes), budget: budget)
+        let filler = try fs.contents(of: try Self.node(fs, "system/etc/filler.txt"))
+        #expect(throws: SpillError.self) { _ = try filler.readAll() }
+        #expect(budget.spent <= 64 * 1024 && budget.spent > 0)
+    }
+
     @Test func unknownIncompatibleFeatureIsRefusedClearly() throws {
         var bytes = try Self.image("erofs-lz4hc.img")
         bytes[1024 + 80] |= 0x80
