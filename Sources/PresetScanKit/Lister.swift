@@ -248,7 +248,7 @@ final class Walker {
             case .archive:
                 walk(ArchiveContainer(source: source, context: context), depth: depth) { location.appending($0) }
             case .erofs:
-                note(.error, "erofs.unsupported", "EROFS images are not read yet", location)
+                walk(try EROFS.Filesystem(source: source, limits: context.limits, budget: context.budget), depth: depth) { location.appending($0) }
             case .squashfs:
                 walk(try Squashfs.Image(source: source, limits: context.limits), depth: depth) { location.appending($0) }
             case .payload:
