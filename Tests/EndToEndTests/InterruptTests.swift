@@ -9,11 +9,14 @@ import Testing
         let tmp = scratch.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        // An empty 768 MiB ext4 image in a tar.zst: the image must be spilled (ext4 needs random
-        // access), which takes long enough to be interrupted part-way.
+        // A 1 GiB ext4 image holding 256 MiB of noise (so the zip-bomb ratio guard does not stop
+        // the read early) in a tar.zst: the image must be spilled (ext4 needs random access),
+        // which takes long enough to be interrupted part-way.
         let script = """
             set -e; cd '\(scratch.path)'
-            mke2fs -q -F -t ext4 -E root_owner=0:0 big.img 768M
+            mkdir fill && head -c 268435456 /dev/urandom > fill/noise.bin
+            mke2fs -q -F -t ext4 -E root_owner=0:0 -d fill big.img 1024M
+            rm -r fill
             tar -cf - big.img | zstd -1 -q -o big.tar.zst
             rm big.img
             """
@@ -38,12 +41,12 @@ import Testing
               (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.isEmpty ?? true {
             usleep(5_000)
         }
-        usleep(100_000)
+        usleep(20_000)
         if process.isRunning { kill(process.processIdentifier, number) }
         process.waitUntilExit()
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
         #expect(left.isEmpty, "left behind: \(left)")
-        // Spilling 768 MiB takes far longer than the 0.1 s the test waits: it is interrupted.
+        // Spilling 1 GiB takes far longer than the 20 ms the test waits: it is interrupted.
         #expect(process.terminationStatus == 128 + number)
         }
     }
