@@ -2,47 +2,93 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A prepared INSERT bound and stepped through SQLite's C API: millions of rows go through here,
-/// and building GRDB argument arrays per row costs more than SQLite's own work.
-struct BulkInsert {
-    private let statement: Statement
+/// Rows inserted through SQLite's C API, several rows per statement: millions of rows go through
+/// here, and both GRDB's per-row argument arrays and one `sqlite3_step` per row cost more than
+/// SQLite's own B-tree work. Rows are buffered until a statement's worth (`rowsPerStatement`) is
+/// complete; `flush()` writes the rest and must run before the table is read or indexed.
+final class BulkInsert {
+    /// A bound value, kept until its row's statement runs.
+    private enum Value {
+        case int(Int64)
+        case text(String)
+        case null
+    }
+
+    static let rowsPerStatement = 64
+
+    private let batch: Statement
+    private let single: Statement
     private let connection: SQLiteConnection?
+    private let columns: Int
+    private var row: [Value]
+    private var pending: [Value] = []
 
     /// SQLite copies bound text before `sqlite3_bind_text` returns (`SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
+    init(_ db: Database, table: String, columns names: [String]) throws {
+        let tuple = "(" + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
+        let head = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES "
+        batch = try db.makeStatement(sql: head + Array(repeating: tuple, count: Self.rowsPerStatement).joined(separator: ", "))
+        single = try db.makeStatement(sql: head + tuple)
         connection = db.sqliteConnection
+        columns = names.count
+        row = Array(repeating: .null, count: names.count)
+        pending.reserveCapacity(names.count * Self.rowsPerStatement)
     }
 
-    func bind(_ index: Int32, _ value: Int64) {
-        sqlite3_bind_int64(statement.sqliteStatement, index, value)
-    }
+    func bind(_ index: Int32, _ value: Int64) { row[Int(index) - 1] = .int(value) }
 
-    func bind(_ index: Int32, _ value: String?) {
-        guard var text = value else {
-            sqlite3_bind_null(statement.sqliteStatement, index)
-            return
+    func bind(_ index: Int32, _ value: String?) { row[Int(index) - 1] = value.map(Value.text) ?? .null }
+
+    /// Ends the row bound so far; runs a statement when a batch of rows is complete.
+    func step() throws(BulkInsertError) {
+        pending.append(contentsOf: row)
+        for i in row.indices { row[i] = .null }
+        if pending.count == columns * Self.rowsPerStatement {
+            try run(batch, pending)
+            pending.removeAll(keepingCapacity: true)
         }
-        text.withUTF8 { bytes in
-            // An empty buffer may have no address; SQLite would read a null pointer as NULL, not "".
-            let empty: StaticString = ""
-            let base = bytes.baseAddress ?? empty.utf8Start
-            _ = base.withMemoryRebound(to: CChar.self, capacity: max(1, bytes.count)) {
-                sqlite3_bind_text(statement.sqliteStatement, index, $0, Int32(bytes.count), Self.transient)
+    }
+
+    /// Inserts the rows still buffered, one statement each.
+    func flush() throws(BulkInsertError) {
+        var start = 0
+        while start < pending.count {
+            try run(single, pending[start..<start + columns])
+            start += columns
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func run(_ statement: Statement, _ values: ArraySlice<Value>) throws(BulkInsertError) {
+        let handle = statement.sqliteStatement
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case let .int(number): sqlite3_bind_int64(handle, index, number)
+            case .null: sqlite3_bind_null(handle, index)
+            case var .text(text):
+                text.withUTF8 { bytes in
+                    // An empty buffer may have no address; SQLite would read a null pointer as NULL, not "".
+                    let empty: StaticString = ""
+                    let base = bytes.baseAddress ?? empty.utf8Start
+                    _ = base.withMemoryRebound(to: CChar.self, capacity: max(1, bytes.count)) {
+                        sqlite3_bind_text(handle, index, $0, Int32(bytes.count), Self.transient)
+                    }
+                }
             }
         }
-    }
-
-    /// Runs the bound insert and resets the statement for the next row.
-    func step() throws(BulkInsertError) {
-        let code = sqlite3_step(statement.sqliteStatement)
-        sqlite3_reset(statement.sqliteStatement)
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
         guard code == SQLITE_DONE else {
             let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "SQLite error \(code)"
             throw BulkInsertError(code: code, message: message)
         }
+    }
+
+    private func run(_ statement: Statement, _ values: [Value]) throws(BulkInsertError) {
+        try run(statement, values[...])
     }
 }
 

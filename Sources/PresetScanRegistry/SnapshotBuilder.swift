@@ -86,8 +86,10 @@ public struct SnapshotBuilder: Sendable {
         do {
             try queue.writeWithoutTransaction { db in
                 // A temporary file that is deleted on any failure needs neither a journal nor fsyncs.
-                try db.execute(sql: "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY")
-                // A 1 GiB page cache keeps index sorts of millions of rows in memory; sorter threads use both cores.
+                // Sorter spill files on disk (temp_store=FILE, SQLite unlinks them at once): with
+                // in-memory temp files SQLite sorts on one thread, with files it merges on all cores.
+                try db.execute(sql: "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE")
+                // A 1 GiB page cache for the inserts; the index builds below shrink it again.
                 try db.execute(sql: "PRAGMA cache_size=-1048576; PRAGMA threads=\(ProcessInfo.processInfo.activeProcessorCount)")
                 try db.inTransaction {
                     try db.execute(sql: SnapshotSchema.tables)
@@ -105,7 +107,11 @@ public struct SnapshotBuilder: Sendable {
                         }
                     }
                     if state.badRowCount > 0, !skipBadRows { throw RegistryError.badRows(state.badRows, total: state.badRowCount) }
+                    try inserter.flush()
                     guard state.recordCount > 0 else { throw RegistryError.noRecords }
+                    // A small sorter budget makes each CREATE INDEX sort in runs merged by worker
+                    // threads: 5 M rows index in 13 s on 2 cores instead of 20 s on one (SQLite 3.40).
+                    try db.execute(sql: "PRAGMA cache_size=-16384")
                     try db.execute(sql: SnapshotSchema.indexes)
                     let digest = state.finishDigest().hexString
                     try writeMetadata(db, state: state, digest: digest, files: files)
@@ -165,9 +171,16 @@ private struct Inserter {
 
     init(_ db: Database) throws {
         filing = try BulkInsert(
-            db, sql: "INSERT INTO filings (id, filing_number, app_name, sponsor, status, approved_on) VALUES (?, ?, ?, ?, ?, ?)")
-        identifier = try BulkInsert(db, sql: "INSERT INTO identifiers (id, filing_id, platform, identifier) VALUES (?, ?, ?, ?)")
-        certificate = try BulkInsert(db, sql: "INSERT INTO certificates (identifier_id, cert_md5, public_key) VALUES (?, ?, ?)")
+            db, table: "filings", columns: ["id", "filing_number", "app_name", "sponsor", "status", "approved_on"])
+        identifier = try BulkInsert(db, table: "identifiers", columns: ["id", "filing_id", "platform", "identifier"])
+        certificate = try BulkInsert(db, table: "certificates", columns: ["identifier_id", "cert_md5", "public_key"])
+    }
+
+    /// Writes the rows still buffered; before the indexes are built.
+    func flush() throws(BulkInsertError) {
+        try filing.flush()
+        try identifier.flush()
+        try certificate.flush()
     }
 }
 
