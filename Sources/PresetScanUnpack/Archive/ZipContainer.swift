@@ -5,19 +5,27 @@ import PresetScanCore
 public final class ZipContainer: Container {
     public let archive: ZipArchive
     let context: UnpackContext
+    /// Entries a caller has already read (an OTA's payload and metadata); not visited again.
+    let skipping: Set<String>
+    /// Whether the archive's own diagnostics are reported (false when the caller already did).
+    let reportsArchiveDiagnostics: Bool
 
-    public init(archive: ZipArchive, context: UnpackContext) {
+    public init(archive: ZipArchive, context: UnpackContext, skipping: Set<String> = [], reportsArchiveDiagnostics: Bool = true) {
         self.archive = archive
         self.context = context
+        self.skipping = skipping
+        self.reportsArchiveDiagnostics = reportsArchiveDiagnostics
     }
 
     public func forEachFile(_ note: (ContainerNote) -> Void, _ visit: (ContainerEntry) throws -> Void) throws {
-        for d in archive.diagnostics { note(ContainerNote(d.severity, d.code, d.message)) }
+        if reportsArchiveDiagnostics {
+            for d in archive.diagnostics { note(ContainerNote(d.severity, d.code, d.message)) }
+        }
         let limits = context.limits
         if archive.entries.count > limits.maxEntries {
             note(ContainerNote(.error, "limit.entries", "\(archive.entries.count) entries, limit \(limits.maxEntries); the rest is not read"))
         }
-        var seen: Set<String> = []
+        var seen = skipping
         for entry in archive.entries.prefix(limits.maxEntries) where !entry.isDirectory && !entry.isSymlink {
             let path = entry.debugName
             guard seen.insert(path).inserted else { continue }

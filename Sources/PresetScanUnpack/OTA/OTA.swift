@@ -152,37 +152,11 @@ extension OTA {
                                      source: Payload.PackagedSource(source, metadata: metadata)))
         }
 
-        /// Entries that are not OTA parts (boot.img, firmware, a stray APK): stored ones in place,
-        /// compressed ones inflated when their head shows a known format.
+        /// Entries that are not OTA parts (boot.img, firmware, a stray APK), read as any zip's are.
         private func visitOthers(skipping handled: Set<String>, _ note: (ContainerNote) -> Void,
                                  _ visit: (ContainerEntry) throws -> Void) throws {
-            let limits = context.limits
-            if archive.entries.count > limits.maxEntries {
-                note(ContainerNote(.error, "limit.entries", "\(archive.entries.count) entries, limit \(limits.maxEntries); the rest is not read"))
-            }
-            var seen = handled
-            for entry in archive.entries.prefix(limits.maxEntries) where !entry.isDirectory && !entry.isSymlink {
-                let path = entry.debugName
-                guard seen.insert(path).inserted else { continue }
-                if path.utf8.count > limits.maxPathLength {
-                    note(ContainerNote(.error, "limit.path-length", "entry name longer than \(limits.maxPathLength) bytes; not read",
-                                       path: String(path.prefix(256))))
-                    continue
-                }
-                do {
-                    if let source = try EntryData.source(of: entry, in: archive, context: context, onlyIfKnown: true) {
-                        try visit(ContainerEntry(path: path, size: source.size, source: source))
-                    } else {
-                        try visit(ContainerEntry(path: path, size: entry.uncompressedSize, source: nil, knownKind: .unknown))
-                    }
-                } catch let e as ZipError {
-                    note(ContainerNote(.error, "zip.entry-unreadable", "\(e)", path: path))
-                } catch let e as SpillError {
-                    note(ContainerNote(.error, "limit.total-bytes", "\(e)", path: path))
-                } catch let e as InflateError {
-                    note(ContainerNote(.error, "zip.entry-unreadable", "\(e)", path: path))
-                }
-            }
+            try ZipContainer(archive: archive, context: context, skipping: handled, reportsArchiveDiagnostics: false)
+                .forEachFile(note, visit)
         }
     }
 }
