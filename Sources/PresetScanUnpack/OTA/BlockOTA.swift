@@ -185,8 +185,7 @@ public enum BlockOTA {
                 if let codec {
                     data = try OTA.EntryData.spillDecoded(dataEntry, in: archive, codec: codec, limit: needed, context: context)
                 } else {
-                    guard let s = try OTA.EntryData.source(of: dataEntry, in: archive, context: context) else { continue }
-                    data = s
+                    data = try OTA.EntryData.source(of: dataEntry, in: archive, context: context)
                 }
                 let (view, consumed) = try list.image(newData: data)
                 if data.size < consumed {

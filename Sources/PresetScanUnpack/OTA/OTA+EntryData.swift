@@ -53,31 +53,20 @@ extension OTA {
 
         /// The entry as a random-access source: a view into the zip when stored, else inflated to a
         /// spill file (kept in memory when shorter than the detection head).
-        ///
-        /// With `onlyIfKnown`, a compressed entry whose first bytes match no known format gives nil
-        /// without being inflated further.
-        static func source(of entry: Zip.Entry, in archive: ZipArchive, context: UnpackContext,
-                           onlyIfKnown: Bool = false) throws -> ByteSource? {
+        static func source(of entry: Zip.Entry, in archive: ZipArchive, context: UnpackContext) throws -> ByteSource {
             if let stored = try archive.storedSource(of: entry) { return stored }
-            struct Unknown: Error {}
             var head: [UInt8] = []
             var writer: SpillWriter?
-            do {
-                try stream(entry, in: archive, context: context) { buf in
-                    if let writer { try writer.write(buf); return }
-                    head += buf
-                    guard head.count >= ContentDetector.streamHeadLength else { return }
-                    if onlyIfKnown && ContentDetector.detect(head: head) == .unknown { throw Unknown() }
-                    let w = try context.temporary.makeFile()
-                    try head.withUnsafeBytes { try w.write($0) }
-                    head = []
-                    writer = w
-                }
-            } catch is Unknown {
-                return nil
+            try stream(entry, in: archive, context: context) { buf in
+                if let writer { try writer.write(buf); return }
+                head += buf
+                guard head.count >= ContentDetector.streamHeadLength else { return }
+                let w = try context.temporary.makeFile()
+                try head.withUnsafeBytes { try w.write($0) }
+                head = []
+                writer = w
             }
             if let writer { return try writer.finish() }
-            if onlyIfKnown && ContentDetector.detect(head: head) == .unknown { return nil }
             return MemoryByteSource(head)
         }
 
