@@ -136,6 +136,17 @@ import Testing
         #expect(listing.files.keys.sorted() == ["a/b/two.bin", "a/one.bin"])
     }
 
+    /// A clobbered root inode must not read as an empty filesystem: a maker must know.
+    @Test func zeroedRootInodeIsReported() throws {
+        var bytes = try Self.makeImage()
+        let (_, root) = try Self.inodeOffset(bytes, path: "")
+        let start = Int(root.offset)
+        for i in start..<start + 128 { bytes[i] = 0 }
+        let listing = try Self.list(bytes)
+        #expect(listing.files.isEmpty)
+        #expect(listing.notes.contains("ext4.unreadable-directory"))
+    }
+
     @Test func hugeSizesAndBlockCountsAreErrorsNotTraps() throws {
         var bytes = try Self.makeImage()
         let (_, inode) = try Self.inodeOffset(bytes, path: "a/one.bin")

@@ -62,6 +62,14 @@ extension Ext4.Filesystem {
             let entries: [Ext4.DirectoryEntry]
             do {
                 dir = try inode(dirInode)
+                // Only the root can get here without the mode check below (a zeroed or clobbered
+                // inode 2): say so rather than list an empty filesystem.
+                guard dir.isDirectory else {
+                    note(ContainerNote(.error, "ext4.unreadable-directory",
+                        "inode \(dirInode) is not a directory (mode 0o\(String(dir.mode, radix: 8))); nothing under it can be listed",
+                        path: prefix.isEmpty ? nil : prefix))
+                    return
+                }
                 entries = try directoryEntries(dir)
             } catch {
                 note(ContainerNote(.error, "ext4.unreadable-directory", "directory unreadable: \(error)", path: prefix.isEmpty ? nil : prefix))
