@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PresetScanCore
 import PresetScanCrypto
 
 #if canImport(Glibc)
@@ -448,16 +449,20 @@ struct TemporaryFile {
         fchmod(fd, 0o644)
         close(fd)
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // An interrupted build (Ctrl-C) removes it rather than leave a half-written file behind.
+        TemporaryPaths.remember(path)
     }
 
     func commit(to destination: String) throws(RegistryError) {
         guard rename(path, destination) == 0 else {
             throw .writeFailed(path: destination, detail: String(cString: strerror(errno)))
         }
+        TemporaryPaths.forget(path)
     }
 
     func discard() {
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
+        TemporaryPaths.forget(path)
     }
 }
 

@@ -50,4 +50,39 @@ import Testing
         #expect(process.terminationStatus == 128 + number)
         }
     }
+
+    /// `registry build` writes next to its destination; interrupted, it leaves nothing there.
+    @Test func interruptedRegistryBuildLeavesNoPartialFile() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("presetscan-intreg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let csv = scratch.appendingPathComponent("records.csv")
+        var text = "filing_number,app_name,sponsor,identifier\n"
+        for i in 0..<400_000 { text += "京ICP备\(2_010_000_000 + i)号-1A,App \(i),Sponsor \(i % 977),com.example.app\(i)\n" }
+        try Data(text.utf8).write(to: csv)
+        let out = scratch.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["registry", "build", csv.path, "--out", out.appendingPathComponent("snapshot.db").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline,
+              (try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? true {
+            usleep(5_000)
+        }
+        usleep(50_000)
+        let interrupted = process.isRunning
+        if interrupted { kill(process.processIdentifier, SIGINT) }
+        process.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        if interrupted && process.terminationStatus == 128 + SIGINT {
+            #expect(left.isEmpty, "left behind: \(left)")
+        } else {
+            // The build won the race: only the finished snapshot is there.
+            #expect(left == ["snapshot.db"])
+        }
+    }
 }
