@@ -69,38 +69,18 @@ fi
 image_bytes=$(stat -c %s "$image")
 cat "$image" > /dev/null
 
-timed() {  # label, command...: prints "label seconds rss_kib"
-    local label="$1"; shift
-    local log="$work/time.$label"
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$log" "$@" > "$work/out.$label" 2> "$work/err.$label" || true
-    end=$(date +%s.%N)
-    local rss cpu
-    rss=$(awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}' "$log")
-    cpu=$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$log")
-    echo "$label $(echo "$end - $start" | bc) $rss $cpu"
-}
+# timed, presetscan_list, aapt_each
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-echo "== presetscan list" >&2
-read -r _ t_ps rss_ps cpu_ps < <(timed presetscan "$bin" list --format json --stats "$image")
-found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$work/out.presetscan")
-bytes_read=$(sed -n 's/^bytes read: \([0-9]*\) of.*/\1/p' "$work/err.presetscan")
+presetscan_list "$image"
+# `list` searches every package for filing numbers by default; the same run without the search.
+read -r _ t_ns rss_ns cpu_ns < <(timed presetscan_nosearch "$bin" list --format json --no-filing-search "$image")
 
 echo "== simg2img + debugfs rdump + aapt dump badging per APK" >&2
 rm -rf "$work/raw.img" "$work/extract"; mkdir -p "$work/extract"
 read -r _ t_simg rss_simg _ < <(timed simg2img simg2img "$image" "$work/raw.img")
 read -r _ t_rdump rss_rdump _ < <(timed debugfs debugfs -R "rdump / $work/extract" "$work/raw.img")
-start=$(date +%s.%N)
-n_aapt=0
-while IFS= read -r apk; do
-    aapt dump badging "$apk" > /dev/null 2>&1 || true
-    n_aapt=$((n_aapt + 1))
-done < <(find "$work/extract" -name '*.apk' | LC_ALL=C sort)
-t_aapt=$(echo "$(date +%s.%N) - $start" | bc)
-# aapt's RSS on the largest APK stands for the loop's peak.
-biggest=$(find "$work/extract" -name '*.apk' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
-read -r _ _ rss_aapt _ < <(timed aapt aapt dump badging "$biggest")
+aapt_each "$work/extract"
 t_pipe=$(echo "$t_simg + $t_rdump + $t_aapt" | bc)
 rss_pipe=$(printf '%s\n' "$rss_simg" "$rss_rdump" "$rss_aapt" | sort -n | tail -1)
 
@@ -113,6 +93,7 @@ printf '\nimage: %s (%d bytes sparse, 2 GiB expanded), %d APKs found by presetsc
     "$image" "$image_bytes" "$found" "$n_aapt"
 printf '| tool | wall | peak RSS | presetscan is |\n| --- | --- | --- | --- |\n'
 printf '| `presetscan list --format json` | %.2f s (CPU %.2f s) | %d MiB | |\n' "$t_ps" "$cpu_ps" $((rss_ps / 1024))
+printf '| `presetscan list --format json --no-filing-search` | %.2f s (CPU %.2f s) | %d MiB | |\n' "$t_ns" "$cpu_ns" $((rss_ns / 1024))
 printf '| simg2img + debugfs rdump + aapt ×%d | %.2f s (%.2f + %.2f + %.2f) | %d MiB | **%.0f× faster** |\n' \
     "$n_aapt" "$t_pipe" "$t_simg" "$t_rdump" "$t_aapt" $((rss_pipe / 1024)) "$(echo "$t_pipe / $t_ps" | bc -l)"
 printf '| `7z l system.simg` (lists the sparse container only) | %.2f s | %d MiB | %.1f× |\n' \

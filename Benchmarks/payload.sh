@@ -82,23 +82,10 @@ fi
 ota_bytes=$(stat -c %s "$ota")
 cat "$ota" > /dev/null
 
-timed() {  # label, command...: prints "label seconds rss_kib cpu_seconds"
-    local label="$1"; shift
-    local log="$work/time.$label"
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -v -o "$log" "$@" > "$work/out.$label" 2> "$work/err.$label" || true
-    end=$(date +%s.%N)
-    local rss cpu
-    rss=$(awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}' "$log")
-    cpu=$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$log")
-    echo "$label $(echo "$end - $start" | bc) $rss $cpu"
-}
+# timed, presetscan_list, aapt_each
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-echo "== presetscan list" >&2
-read -r _ t_ps rss_ps cpu_ps < <(timed presetscan "$bin" list --format json --stats "$ota")
-found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$work/out.presetscan")
-bytes_read=$(sed -n 's/^bytes read: \([0-9]*\) of.*/\1/p' "$work/err.presetscan")
+presetscan_list "$ota"
 
 echo "== the operations presetscan decodes (strace, untimed)" >&2
 strace -f -s 0 -e trace=pread64 -o "$work/strace.log" "$bin" list --format json "$ota" > /dev/null 2>&1 || true
@@ -129,15 +116,7 @@ echo "== make_ota.py apply-payload (xz -dc per operation) + debugfs rdump + aapt
 rm -rf "$work/images" "$work/extract"; mkdir -p "$work/images" "$work/extract"
 read -r _ t_apply rss_apply _ < <(timed apply python3 "$make_ota" apply-payload "$ota" "$work/images")
 read -r _ t_rdump rss_rdump _ < <(timed debugfs debugfs -R "rdump / $work/extract" "$work/images/system.img")
-start=$(date +%s.%N)
-n_aapt=0
-while IFS= read -r apk; do
-    aapt dump badging "$apk" > /dev/null 2>&1 || true
-    n_aapt=$((n_aapt + 1))
-done < <(find "$work/extract" -name '*.apk' | LC_ALL=C sort)
-t_aapt=$(echo "$(date +%s.%N) - $start" | bc)
-biggest=$(find "$work/extract" -name '*.apk' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
-read -r _ _ rss_aapt _ < <(timed aapt aapt dump badging "$biggest")
+aapt_each "$work/extract"
 t_pipe=$(echo "$t_apply + $t_rdump + $t_aapt" | bc)
 rss_pipe=$(printf '%s\n' "$rss_apply" "$rss_rdump" "$rss_aapt" | sort -n | tail -1)
 [[ $keep == 1 ]] || rm -rf "$work/images" "$work/extract" "$work/needed.xz"
