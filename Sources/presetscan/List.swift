@@ -17,20 +17,10 @@ struct List: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: InventoryFormat = .table
 
-    @Flag(help: "Add the SHA-256 of every package's bytes.")
-    var hash = false
-
-    @Option(help: "Deepest container nesting opened (default 8).")
-    var maxDepth: Int = 8
-
-    @Option(help: "Packages read in parallel (default: the core count).")
-    var jobs: Int?
+    @OptionGroup var walk: WalkOptions
 
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
-
-    @Flag(help: "No progress bar.")
-    var noProgress = false
 
     @Flag(help: "Do not search packages for filing numbers (faster; `filingNumbers` stays empty).")
     var noFilingSearch = false
@@ -41,10 +31,7 @@ struct List: ParsableCommand {
     func run() throws {
         var lister = Lister()
         lister.searchFilingNumbers = !noFilingSearch
-        if let jobs { lister.jobs = max(1, jobs) }
-        lister.hash = hash
-        lister.maxDepth = max(0, maxDepth)
-        lister.progress = ProgressBar.make(enabled: !noProgress)
+        walk.apply(to: &lister)
         let result = lister.list(inputs: inputs)
         try Output.write(try format.listReporter.render(result.report), to: output)
         if stats {

@@ -46,23 +46,13 @@ struct Scan: ParsableCommand {
     @Option(name: .customLong("report"), help: ArgumentHelp("Also write a report: FORMAT=FILE (repeatable).", valueName: "format=file"))
     var reports: [String] = []
 
+    @OptionGroup var walk: WalkOptions
+
     @Flag(help: "Exit 0 rather than 3 when nothing fails but the scan is incomplete.")
     var allowIncomplete = false
 
-    @Flag(help: "Add the SHA-256 of every package's bytes.")
-    var hash = false
-
-    @Option(help: "Deepest container nesting opened (default 8).")
-    var maxDepth: Int = 8
-
-    @Option(help: "Packages read in parallel (default: the core count).")
-    var jobs: Int?
-
     @Option(help: "Colours in the table: auto (a terminal without NO_COLOR), always or never.")
     var color: ColorChoice = .auto
-
-    @Flag(help: "No progress bar.")
-    var noProgress = false
 
     @Flag(help: "Nothing on standard error but errors.")
     var quiet = false
@@ -108,10 +98,7 @@ struct Scan: ParsableCommand {
         }
 
         var scanner = ScanPipeline(policy: policy, now: now)
-        if let jobs { scanner.lister.jobs = max(1, jobs) }
-        scanner.lister.hash = hash
-        scanner.lister.maxDepth = max(0, maxDepth)
-        scanner.lister.progress = ProgressBar.make(enabled: !noProgress && !quiet)
+        walk.apply(to: &scanner.lister, progress: !quiet)
         if let baseline {
             do { try scanner.useBaseline(path: baseline) } catch {
                 Log.error("baseline \(baseline) is not a presetscan JSON scan report: \(error)")
