@@ -45,4 +45,35 @@ enum CLI {
     }
 
     static func sample(_ name: String) -> String { "Samples/apk/\(name)" }
+
+    /// Runs a `Samples/` script that builds fixtures with the real tools into a folder of its own,
+    /// `<temporary>/<prefix>-<pid>`; folders that earlier test processes left (their pid is gone) are
+    /// removed first. nil when the script fails.
+    static func makeFixtures(_ script: String, prefix: String) -> URL? {
+        let tmp = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix(prefix + "-") {
+            if let pid = Int32(name.dropFirst(prefix.count + 1)), kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+            }
+        }
+        let dir = tmp.appendingPathComponent("\(prefix)-\(getpid())")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [samples.appendingPathComponent(script).path, dir.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? dir : nil
+    }
+
+    /// The rows of a fixture script's TSV file whose first field is `sample`, without that field
+    /// (for `expected.tsv`: "location⇥sha256").
+    static func rows(of file: URL, sample: String) throws -> Set<String> {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        return Set(text.split(separator: "\n").compactMap { line -> String? in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return f.first.map(String.init) == sample ? f.dropFirst().joined(separator: "\t") : nil
+        })
+    }
 }

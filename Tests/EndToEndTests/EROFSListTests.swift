@@ -6,31 +6,13 @@ import Testing
 /// which erofs-utils 1.5 cannot decode, with the tree they were made from (the script writes both
 /// to `expected.tsv`).
 @Suite(.serialized) struct EROFSListTests {
-    static let fixtures: URL? = {
-        let tmp = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("presetscan-erofs-") {
-            if let pid = Int32(name.split(separator: "-").last ?? ""), kill(pid, 0) != 0 {
-                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
-            }
-        }
-        let dir = tmp.appendingPathComponent("presetscan-erofs-e2e-\(getpid())")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [CLI.samples.appendingPathComponent("make-erofs.sh").path, dir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? dir : nil
-    }()
+    static let fixtures: URL? = CLI.makeFixtures("make-erofs.sh", prefix: "presetscan-erofs-e2e")
 
     static func expected(_ sample: String) throws -> Set<String> {
         let dir = try #require(fixtures, "Samples/make-erofs.sh failed (needs erofs-utils and what make-firmware.sh needs)")
-        let text = try String(contentsOf: dir.appendingPathComponent("expected.tsv"), encoding: .utf8)
-        return Set(text.split(separator: "\n").compactMap { line -> String? in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            return f.count == 3 && f[0] == sample ? "\(f[1])\t\(f[2])" : nil
-        })
+        // Three fields a row: sample, location, sha256.
+        return try CLI.rows(of: dir.appendingPathComponent("expected.tsv"), sample: sample)
+            .filter { $0.split(separator: "\t", omittingEmptySubsequences: false).count == 2 }
     }
 
     static func list(_ input: String) throws -> (Int32, Set<String>, [String: Any]) {

@@ -6,32 +6,13 @@ import Testing
 /// writes that ground truth to `expected.tsv`).
 @Suite(.serialized) struct ListTests {
     /// The samples, built once per test process into a temporary folder.
-    static let firmware: URL? = {
-        // Folders left by earlier runs whose process is gone are removed first.
-        let tmp = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("presetscan-firmware-") {
-            if let pid = Int32(name.dropFirst("presetscan-firmware-".count)), kill(pid, 0) != 0 {
-                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
-            }
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("presetscan-firmware-\(getpid())")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [CLI.samples.appendingPathComponent("make-firmware.sh").path, dir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? dir : nil
-    }()
+    static let firmware: URL? = CLI.makeFixtures("make-firmware.sh", prefix: "presetscan-firmware")
 
     static func expected(_ sample: String) throws -> Set<String> {
         let dir = try #require(firmware, "Samples/make-firmware.sh failed (needs e2fsprogs, android-sdk-libsparse-utils, p7zip-full, libarchive-tools, zip, aapt)")
-        let text = try String(contentsOf: dir.appendingPathComponent("expected.tsv"), encoding: .utf8)
-        return Set(text.split(separator: "\n").compactMap { line -> String? in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            return f.count == 3 && f[0] == sample ? "\(f[1])\t\(f[2])" : nil
-        })
+        // Three fields a row: sample, location, sha256.
+        return try CLI.rows(of: dir.appendingPathComponent("expected.tsv"), sample: sample)
+            .filter { $0.split(separator: "\t", omittingEmptySubsequences: false).count == 2 }
     }
 
     /// Runs `list --hash --format json` and returns (status, location⇥sha256 set relative to the folder, document).

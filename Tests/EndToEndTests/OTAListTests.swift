@@ -7,31 +7,11 @@ import Testing
 /// writes that ground truth to `expected.tsv` and the partitions that need the source build to
 /// `expected-diagnostics.tsv`.
 @Suite(.serialized) struct OTAListTests {
-    static let samples: URL? = {
-        let tmp = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("presetscan-ota-") {
-            if let pid = Int32(name.dropFirst("presetscan-ota-".count)), kill(pid, 0) != 0 {
-                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
-            }
-        }
-        let dir = tmp.appendingPathComponent("presetscan-ota-\(getpid())")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [CLI.samples.appendingPathComponent("make-ota.sh").path, dir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? dir : nil
-    }()
+    static let samples: URL? = CLI.makeFixtures("make-ota.sh", prefix: "presetscan-ota")
 
     static func rows(_ file: String, _ sample: String) throws -> Set<String> {
         let dir = try #require(samples, "Samples/make-ota.sh failed (needs make-firmware.sh's tools, brotli, xz-utils, bzip2, zstd)")
-        let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
-        return Set(text.split(separator: "\n").compactMap { line -> String? in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            return f.first.map(String.init) == sample ? f.dropFirst().joined(separator: "\t") : nil
-        })
+        return try CLI.rows(of: dir.appendingPathComponent(file), sample: sample)
     }
 
     /// `list --hash --format json`: (status, location⇥sha256, error diagnostics as location⇥code⇥message).

@@ -5,23 +5,7 @@ import Testing
 /// `mksquashfs`, compared with what `unsquashfs` extracts (the script's `expected.tsv`).
 @Suite(.serialized) struct SquashfsListTests {
     /// The samples, built once per test process into a temporary folder.
-    static let samples: URL? = {
-        let tmp = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("presetscan-squashfs-") {
-            if let pid = Int32(name.dropFirst("presetscan-squashfs-".count)), kill(pid, 0) != 0 {
-                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
-            }
-        }
-        let dir = tmp.appendingPathComponent("presetscan-squashfs-\(getpid())")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [CLI.samples.appendingPathComponent("make-squashfs.sh").path, dir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? dir : nil
-    }()
+    static let samples: URL? = CLI.makeFixtures("make-squashfs.sh", prefix: "presetscan-squashfs")
 
     static func folder() throws -> URL {
         try #require(samples, "Samples/make-squashfs.sh failed (needs squashfs-tools, libsquashfs1 and what make-firmware.sh needs)")
