@@ -3,6 +3,7 @@ import PresetScanCore
 import PresetScanCrypto
 import PresetScanRegistry
 import PresetScanReport
+import PresetScanUnpack
 
 /// The registry a scan checks against: a snapshot, or a records file imported for the run (SPEC §5).
 public struct RegistryInput: Sendable {
@@ -10,7 +11,7 @@ public struct RegistryInput: Sendable {
     /// What reports say about it.
     public let used: ScanReport.RegistryUsed
     /// Keeps the imported snapshot's folder alive; removed when the input is released.
-    private let folder: TemporarySnapshotFolder?
+    private let folder: TemporaryFolder?
 
     /// Opens `path`: an SQLite snapshot as it is; anything else is read as CSV or JSON Lines
     /// records and imported into a temporary snapshot that is removed afterwards. With a key, the
@@ -22,16 +23,25 @@ public struct RegistryInput: Sendable {
             folder = nil
             return
         }
+        // The records file is what the user has and can check: its digest is what reports name
+        // (not the temporary snapshot's) and what its signature covers.
+        let digest: String
+        do { digest = try Digest.sha256(of: try FileByteSource(path: path)).hexString } catch {
+            throw .unreadableInput(path: path, detail: "\(error)")
+        }
         var signature = SignatureState.unchecked(signaturePresent: FileManager.default.fileExists(atPath: SnapshotSignature.path(for: path)))
         if let key = options.publicKey {
-            signature = try SnapshotSignature.verify(file: path, key: key)
+            signature = SnapshotSignature.verify(snapshot: path, digest: digest, key: key)
             switch signature {
             case .missing: throw .signatureMissing(path: path)
             case let .invalid(failure): throw .signatureInvalid(path: path, reason: failure)
             case .valid, .unchecked: break
             }
         }
-        let folder = try TemporarySnapshotFolder()
+        let folder: TemporaryFolder
+        do { folder = try TemporaryFolder() } catch {
+            throw .writeFailed(path: path, detail: "cannot create a temporary folder for the import: \(error)")
+        }
         let destination = folder.path + "/registry.db"
         var builder = SnapshotBuilder()
         builder.now = options.now
@@ -42,10 +52,8 @@ public struct RegistryInput: Sendable {
         snapshot = try RegistrySnapshot(path: destination, options: openOptions)
         var info = snapshot.info
         info.signature = signature
-        var used = ScanReport.RegistryUsed(info: info, importedFrom: path)
-        // The records file is what the user has and can check, not the temporary snapshot.
-        if let file = try? FileByteSource(path: path), let digest = try? Digest.sha256(of: file) { used.sha256 = digest.hexString }
-        self.used = used
+        info.sha256 = digest
+        used = ScanReport.RegistryUsed(info: info, importedFrom: path)
         self.folder = folder
     }
 
@@ -55,25 +63,5 @@ public struct RegistryInput: Sendable {
             return false
         }
         return head == Array("SQLite format 3\u{0}".utf8)
-    }
-}
-
-/// A private folder for an imported snapshot, removed in `deinit`.
-final class TemporarySnapshotFolder: Sendable {
-    let path: String
-
-    init() throws(RegistryError) {
-        let template = (NSTemporaryDirectory() as NSString).appendingPathComponent("presetscan-registry.XXXXXX")
-        var bytes = Array(template.utf8CString)
-        guard let made = mkdtemp(&bytes) else {
-            throw .writeFailed(path: template, detail: "cannot create a temporary folder")
-        }
-        path = String(cString: made)
-        TemporaryPaths.remember(path)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-        TemporaryPaths.forget(path)
     }
 }

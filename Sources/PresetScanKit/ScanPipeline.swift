@@ -56,13 +56,10 @@ public struct ScanPipeline: Sendable {
             }
             apps.append(evaluator.assess(record, sha256: package.sha256, filings: filings) { known[$0] ?? false })
         }
-        let runFindings = evaluator.runFindings(registry: registry.snapshot.info, diagnostics: listed.report.diagnostics)
-            .map { finding in
-                // The stale-registry finding names the file the user gave, not an import's temporary copy.
-                var finding = finding
-                if finding.rule == .PS007 { finding.location = Location(path: registry.used.path) }
-                return finding
-            }
+        // Run findings name the file the user gave, not an import's temporary copy.
+        var info = registry.snapshot.info
+        info.path = registry.used.path
+        let runFindings = evaluator.runFindings(registry: info, diagnostics: listed.report.diagnostics)
         let report = ScanReport(
             toolVersion: PresetScanVersion.current, inputs: inputs, registry: registry.used, policy: ScanReport.PolicyUsed(policy),
             baseline: baseline?.path, apps: apps, findings: runFindings, diagnostics: listed.report.diagnostics)

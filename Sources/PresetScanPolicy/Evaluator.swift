@@ -85,7 +85,7 @@ public struct Evaluator: Sendable {
                 findings.append(Finding(.PS009, "the package's identifier could not be read", location: location))
             }
             return finish(AssessedApp(record: record, sha256: sha256, platform: platform, verdict: .unfiled, match: nil,
-                                      findings: findings), identifier: nil)
+                                      findings: findings))
         }
 
         let signerMD5s = Set(record.signers.map { $0.md5.lowercased() })
@@ -161,7 +161,7 @@ public struct Evaluator: Sendable {
                     .waiver, "waived until \(waiver.expires.text) (owner \(waiver.owner)): \(waiver.reason)"))
             }
         }
-        return finish(app, identifier: identifier)
+        return finish(app)
     }
 
     /// Findings about the run itself: a stale registry (PS007), expired waivers (PS010) and the
@@ -236,7 +236,7 @@ public struct Evaluator: Sendable {
         for i in findings.indices where findings[i].rule != .PS009 { findings[i].suppression = suppression }
     }
 
-    private func finish(_ app: AssessedApp, identifier: String?) -> AssessedApp {
+    private func finish(_ app: AssessedApp) -> AssessedApp {
         var app = app
         app.findings = app.findings.map { decide($0) }.sorted()
         return app

@@ -69,11 +69,6 @@ public struct SnapshotSignature: Sendable, Equatable {
         return .valid(keyFingerprint: key.fingerprint)
     }
 
-    /// Checks `<file>.sig` for any signed file (a snapshot, or a records file given to `scan --registry`).
-    public static func verify(file: String, key: Ed25519PublicKey) throws(RegistryError) -> SignatureState {
-        verify(snapshot: file, digest: try FileDigest.sha256(path: file), key: key)
-    }
-
     /// Reads a signature file, bounded and strict.
     static func read(path: String) -> Result<SnapshotSignature, SignatureFailure> {
         guard let source = try? FileByteSource(path: path), source.size <= UInt64(maxFileSize),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import PresetScanCore
 
 /// Why streamed data could not be kept for random access.
@@ -23,34 +24,33 @@ public enum SpillError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A folder created for one run (`mkdtemp`), holding spilled streams; removed with everything
-/// in it in `deinit`. Nothing is ever written outside it.
+/// A folder created for one run (`mkdtemp`), holding spilled streams (and an imported registry
+/// snapshot); removed with everything in it in `deinit`. Nothing is ever written outside it.
 public final class TemporaryFolder: @unchecked Sendable {
     public let path: String
-    private let state = Locked<(next: Int, files: [String])>((0, []))
+    /// Spill files made so far, for their names.
+    private let made = Locked<Int>(0)
 
     public init(parent: String? = nil) throws {
         let base = parent ?? (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp")
         var template = Array("\(base)/presetscan.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else { throw SpillError.cannotCreateFolder(errno: errno) }
+        let folder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard folder != nil else { throw SpillError.cannotCreateFolder(errno: errno) }
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         TemporaryPaths.remember(path)
     }
 
     deinit {
-        for file in state.withLock({ $0.files }) { unlink(file) }
-        rmdir(path)
+        // Everything in it: spill files, and files others put there (an imported registry snapshot).
+        try? FileManager.default.removeItem(atPath: path)
         TemporaryPaths.forget(path)
     }
 
     /// A new, empty file in the folder, open for writing.
     public func makeFile() throws -> SpillWriter {
-        let name = state.withLock { s -> String in
-            s.next += 1
-            let n = "\(path)/spill-\(s.next)"
-            s.files.append(n)
-            return n
+        let name = made.withLock { count -> String in
+            count += 1
+            return "\(path)/spill-\(count)"
         }
         return try SpillWriter(path: name)
     }
