@@ -6,13 +6,19 @@ import PresetScanFiling
 /// This is the record `inspect`, `list` and `scan` report; field names are the JSON contract.
 public struct AppRecord: Codable, Sendable, Equatable {
     public var location: Location
-    /// `apk` (later: `apks`, `aab`, `hap`, `ipa`, `rpk`).
+    /// The package kind (SPEC §7): `apk`, `apks`, `xapk`, `apkm`, `aab`, `hap`, `hsp`, `app`, `ipa`, `rpk`.
     public var kind: String
+    /// The platform the app is built for and filed under (SPEC §7 table).
+    public var platform: Platform
     public var size: UInt64
+    /// Package name (Android, quick app), bundle name (HarmonyOS) or Bundle ID (iOS).
     public var package: String?
-    /// `versionCodeMajor << 32 | versionCode`, as `PackageInfo.getLongVersionCode()`.
+    /// Android: `versionCodeMajor << 32 | versionCode`, as `PackageInfo.getLongVersionCode()`;
+    /// HarmonyOS `versionCode`; quick app `versionCode`; nil on iOS (no integer version).
     public var versionCode: UInt64?
     public var versionName: String?
+    /// iOS `CFBundleVersion` (the build number; `versionName` is `CFBundleShortVersionString`).
+    public var build: String?
     public var minSdk: Int?
     public var targetSdk: Int?
     /// Pre-release codename when `minSdkVersion` is a string (e.g. `"Q"`).
@@ -27,17 +33,27 @@ public struct AppRecord: Codable, Sendable, Equatable {
     /// Filing numbers (and look-alikes) the package carries, once per canonical form, sorted.
     public var filingNumbers: [EmbeddedFilingNumber]
     /// Schemes present, in order `v1`, `v2`, `v3`, `v3.1`.
+    /// Schemes present: APK `v1`, `v2`, `v3`, `v3.1`; `hap` (HarmonyOS signing block);
+    /// `codesign` (iOS code signature); `rpk` (quick-app signature).
     public var signatureSchemes: [String]
     public var signers: [Signer]
+    /// The signing profile or provisioning profile the package carries (HarmonyOS profile block,
+    /// iOS `embedded.mobileprovision`); nil when there is none.
+    public var profile: SigningProfile?
+    /// The parts read as this one app: splits of a split set, HAPs of an APP pack, an IPA's
+    /// plug-ins and frameworks. Empty for a single-file package.
+    public var components: [Component]
     /// Signature verification result; `nil` until verification is implemented.
     public var verified: Bool?
     public var warnings: [Diagnostic]
     public var errors: [Diagnostic]
 
-    public init(location: Location, kind: String = "apk", size: UInt64) {
+    public init(location: Location, kind: String = "apk", platform: Platform = .android, size: UInt64) {
         self.location = location
         self.kind = kind
+        self.platform = platform
         self.size = size
+        self.components = []
         self.labels = [:]
         self.permissions = []
         self.usesInternet = false
@@ -61,6 +77,63 @@ public struct AppRecord: Codable, Sendable, Equatable {
             self.value = value
             self.resource = resource
         }
+    }
+}
+
+/// A signing or provisioning profile: who may sign what (HarmonyOS profile, iOS provisioning).
+public struct SigningProfile: Codable, Sendable, Equatable {
+    /// Where it was read: `hap-signing-block:profile`, `Payload/X.app/embedded.mobileprovision`.
+    public var source: String
+    /// `debug`/`release` (HarmonyOS `type`), `development`/`distribution` (iOS, from the entitlements).
+    public var type: String?
+    /// HarmonyOS `bundle-info.bundle-name`; iOS: the application identifier without its team prefix.
+    public var bundleName: String?
+    /// HarmonyOS `bundle-info.app-identifier`; iOS `application-identifier` entitlement.
+    public var appIdentifier: String?
+    /// HarmonyOS `bundle-info.developer-id`; iOS `TeamIdentifier`.
+    public var teamIdentifier: String?
+    /// iOS `TeamName`; HarmonyOS `issuer`.
+    public var teamName: String?
+    /// iOS `ExpirationDate`; HarmonyOS `validity.not-after` (ISO 8601 date, UTC).
+    public var expires: String?
+    /// SHA-256 of the certificates the profile names (HarmonyOS `bundle-info.distribution-certificate`
+    /// or `development-certificate`; iOS `DeveloperCertificates`), lower-case hex.
+    public var certificateSha256: [String]
+
+    public init(
+        source: String, type: String? = nil, bundleName: String? = nil, appIdentifier: String? = nil,
+        teamIdentifier: String? = nil, teamName: String? = nil, expires: String? = nil, certificateSha256: [String] = []
+    ) {
+        self.source = source
+        self.type = type
+        self.bundleName = bundleName
+        self.appIdentifier = appIdentifier
+        self.teamIdentifier = teamIdentifier
+        self.teamName = teamName
+        self.expires = expires
+        self.certificateSha256 = certificateSha256
+    }
+}
+
+/// One part of an app read as a whole (a split, a HAP of an APP pack, an iOS plug-in).
+public struct Component: Codable, Sendable, Equatable {
+    /// Entry path inside the package (`splits/base-master.apk`, `entry-default.hap`, `Payload/X.app/PlugIns/Y.appex`).
+    public var path: String
+    /// `base`, `split`, `hap`, `hsp`, `plugin`, `framework`, `watch`.
+    public var role: String
+    /// The part's own identifier (split's package, HAP's bundle name, plug-in's Bundle ID).
+    public var package: String?
+    /// Split name, HAP module name, or the plug-in's display name.
+    public var name: String?
+    /// SHA-256 of the part's signer certificates, lower-case hex.
+    public var signerSha256: [String]
+
+    public init(path: String, role: String, package: String? = nil, name: String? = nil, signerSha256: [String] = []) {
+        self.path = path
+        self.role = role
+        self.package = package
+        self.name = name
+        self.signerSha256 = signerSha256
     }
 }
 
@@ -108,7 +181,7 @@ public struct EmbeddedFilingNumber: Codable, Sendable, Equatable {
 
 /// One signer certificate as a scheme presents it.
 public struct Signer: Codable, Sendable, Equatable, Hashable {
-    /// `v1`, `v2`, `v3` or `v3.1`.
+    /// `v1`, `v2`, `v3`, `v3.1`, `hap`, `codesign` or `rpk` (see `AppRecord.signatureSchemes`).
     public var scheme: String
     public var subject: String
     public var issuer: String
@@ -152,18 +225,21 @@ public struct Signer: Codable, Sendable, Equatable, Hashable {
 // Optional fields are written as explicit `null` so that consumers see every key of the contract.
 extension AppRecord {
     enum CodingKeys: String, CodingKey {
-        case location, kind, size, package, versionCode, versionName, minSdk, targetSdk, minSdkCodename, label, labels,
-            permissions, usesInternet, metaData, filingNumbers, signatureSchemes, signers, verified, warnings, errors
+        case location, kind, platform, size, package, versionCode, versionName, build, minSdk, targetSdk, minSdkCodename, label,
+            labels, permissions, usesInternet, metaData, filingNumbers, signatureSchemes, signers, profile, components, verified,
+            warnings, errors
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(location, forKey: .location)
         try c.encode(kind, forKey: .kind)
+        try c.encode(platform, forKey: .platform)
         try c.encode(size, forKey: .size)
         try c.encode(package, forKey: .package)
         try c.encode(versionCode, forKey: .versionCode)
         try c.encode(versionName, forKey: .versionName)
+        try c.encode(build, forKey: .build)
         try c.encode(minSdk, forKey: .minSdk)
         try c.encode(targetSdk, forKey: .targetSdk)
         try c.encodeIfPresent(minSdkCodename, forKey: .minSdkCodename)
@@ -175,6 +251,8 @@ extension AppRecord {
         try c.encode(filingNumbers, forKey: .filingNumbers)
         try c.encode(signatureSchemes, forKey: .signatureSchemes)
         try c.encode(signers, forKey: .signers)
+        try c.encode(profile, forKey: .profile)
+        try c.encode(components, forKey: .components)
         try c.encode(verified, forKey: .verified)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(errors, forKey: .errors)

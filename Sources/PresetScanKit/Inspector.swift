@@ -40,15 +40,17 @@ public struct Inspector: Sendable {
         return UInt64(clamping: info.st_size)
     }
 
-    /// Reads one file as an app package (found by content, not by name).
+    /// Reads one file as an app package of any platform (found by content; by name only when the
+    /// content says nothing).
     public func inspect(path: String) -> AppRecord {
         let location = Location(path: path)
         do {
             let source = try FileByteSource(path: path)
-            return APKReader.read(
-                source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
+            let options = PackageReadOptions(limits: limits, searchFilingNumbers: searchFilingNumbers)
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            return PackageReaders.read(source: source, location: location, name: name, options: options)
         } catch {
-            var record = AppRecord(location: location, kind: "apk", size: 0)
+            var record = AppRecord(location: location, kind: "apk", platform: .android, size: 0)
             record.errors.append(Diagnostic(.error, "input.unreadable", "\(error)", location: location))
             return record
         }

@@ -46,8 +46,6 @@ public struct Lister: Sendable {
         public var inputBytes: UInt64
     }
 
-    /// Names that say "app package" (SPEC §6): content that is not one is a PS009 finding.
-    static let packageSuffixes = [".apk", ".apks", ".xapk", ".apkm", ".hap", ".ipa", ".rpk"]
 
     public func list(inputs: [String]) -> Result {
         let counter = ReadCounter()
@@ -123,9 +121,9 @@ public struct Lister: Sendable {
 
     /// Reads every package found, in parallel, and returns them in location order.
     private func readPackages(_ found: [(ByteSource, Location)]) -> [ListReport.Package] {
+        let options = PackageReadOptions(limits: limits, searchFilingNumbers: searchFilingNumbers)
         let packages = parallelMap(found, jobs: jobs, completed: { progress?($0, found.count) }) { source, location in
-            let record = APKReader.read(
-                source: source, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
+            let record = PackageReaders.read(source: source, location: location, name: location.parts.last ?? "", options: options)
             var package = ListReport.Package(record: record)
             if hash { package.sha256 = (try? Digest.sha256(of: source))?.hexString }
             return package
@@ -151,8 +149,7 @@ final class Walker {
     }
 
     private func namesPackage(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return Lister.packageSuffixes.contains { lower.hasSuffix($0) }
+        PackageReaders.namesPackage(name)
     }
 
     func walkFolder(_ path: String, location: Location) {
@@ -222,8 +219,9 @@ final class Walker {
                 note(.error, namesPackage(name) ? "package.unreadable" : "zip.unreadable", "\(error)", location)
                 return
             }
-            // A zip named `.apk` without a manifest is still listed: its record says what is missing.
-            if archive.entry(named: "AndroidManifest.xml") != nil || name.lowercased().hasSuffix(".apk") {
+            // An app package of any platform (by content, else by name: a zip named `.hap` that is
+            // no HAP is still listed, its record saying what is missing) is read, never walked.
+            if PackageReaders.reader(for: archive, name: name) != nil {
                 found.append((source, location))
                 return
             }

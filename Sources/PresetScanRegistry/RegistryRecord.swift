@@ -1,7 +1,7 @@
-/// The platform a filed identifier belongs to (SPEC §3 `platform`).
-public enum Platform: String, Sendable, Codable, CaseIterable, Comparable {
-    case android, ios, harmony, quickapp, miniprogram
+@_exported import enum PresetScanCore.Platform
+import PresetScanCore
 
+extension Platform {
     /// Accepts the SPEC names in any case and the spellings seen in exports (`HarmonyOS`, `快应用`, ...).
     public init?(text: String) {
         let key = text.trimmingWhitespace().lowercased()
@@ -14,8 +14,6 @@ public enum Platform: String, Sendable, Codable, CaseIterable, Comparable {
         default: return nil
         }
     }
-
-    public static func < (a: Platform, b: Platform) -> Bool { a.rawValue < b.rawValue }
 
     /// The platform whose SPEC name `text` is, byte for byte (the common case in exports); nil
     /// otherwise, then `init?(text:)` decides. Compares UTF-8 bytes: no trimming, case folding or

@@ -6,27 +6,51 @@ import PresetScanUnpack
 ///
 /// Only the central directory, `AndroidManifest.xml`, `resources.arsc` (when the manifest
 /// refers to it), the signature block files and the APK Signing Block are read.
-public enum APKReader {
+public enum APKReader: PackageReader {
     /// Android permissions that let an app reach the network.
     public static let internetPermission = "android.permission.INTERNET"
+
+    public static let kinds = ["apk"]
+    public static let suffixes = [".apk"]
+
+    /// An APK has its binary manifest at the root. An APEX (`apex_payload.img`) or compressed
+    /// APEX (`original_apex`) has one too, but is a system module whose filesystem image holds
+    /// the apps: the walk opens it as a container instead.
+    public static func accepts(_ archive: ZipArchive) -> Bool {
+        archive.entry(named: "AndroidManifest.xml") != nil
+            && archive.entry(named: "apex_payload.img") == nil && archive.entry(named: "original_apex") == nil
+    }
+
+    public static func read(archive: ZipArchive, location: Location, options: PackageReadOptions) -> AppRecord {
+        read(archive: archive, location: location, limits: options.limits, searchFilingNumbers: options.searchFilingNumbers)
+    }
 
     /// - Parameter searchFilingNumbers: false skips the filing-number search (the costliest step),
     ///   for callers that do not report numbers, such as `list`.
     public static func read(
         source: ByteSource, location: Location, limits: Limits = .default, searchFilingNumbers: Bool = true
     ) -> AppRecord {
-        var record = AppRecord(location: location, kind: "apk", size: source.size)
         let archive: ZipArchive
         do {
             archive = try ZipArchive(source: source, limits: limits)
         } catch let error as ZipError {
+            var record = AppRecord(location: location, kind: "apk", size: source.size)
             let code = error == .notAZip ? "apk.not-a-zip" : "apk.zip-unreadable"
             record.errors.append(Diagnostic(.error, code, "\(error)", location: location))
             return record
         } catch {
+            var record = AppRecord(location: location, kind: "apk", size: source.size)
             record.errors.append(Diagnostic(.error, "apk.unreadable", "\(error)", location: location))
             return record
         }
+        return read(archive: archive, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
+    }
+
+    /// Reads an APK already opened as a ZIP (a split of a set, an APK nested in another package).
+    public static func read(
+        archive: ZipArchive, location: Location, limits: Limits, searchFilingNumbers: Bool
+    ) -> AppRecord {
+        var record = AppRecord(location: location, kind: "apk", size: archive.source.size)
         record.warnings += archive.diagnostics.map { located($0, location) }
 
         var resources = LazyResources(archive: archive, limits: limits)

@@ -10,15 +10,53 @@ import PresetScanUnpack
 struct FilingSearch {
     let archive: ZipArchive
     let limits: Limits
+    /// Which entries are searched and how; APK rules by default, each package kind has its own.
+    let classify: (String) -> EntryKind?
+    /// Put before every source this search names (`splits/base-master.apk!/`), empty for the package itself.
+    let sourcePrefix: String
     /// Limits hit and entries that could not be read (codes `filing.*`).
     private(set) var warnings: [Diagnostic] = []
     private var byCanonical: [String: EmbeddedFilingNumber] = [:]
     private var searchedBytes = 0
     private var skippedForBudget: [String] = []
 
-    init(archive: ZipArchive, limits: Limits) {
+    init(archive: ZipArchive, limits: Limits, sourcePrefix: String = "", classify: @escaping (String) -> EntryKind? = FilingSearch.kind(of:)) {
         self.archive = archive
         self.limits = limits
+        self.sourcePrefix = sourcePrefix
+        self.classify = classify
+    }
+
+    /// Searches the entries `classify` names (for package kinds without resources.arsc or a manifest).
+    mutating func runEntries() {
+        searchEntries()
+        reportBudget()
+    }
+
+    /// Adds what a reader decoded itself (a plist value, a `module.json` string) under `source`.
+    mutating func search(text: String, source: String) {
+        for number in FilingScanner.find(in: text) { add(number, source: source) }
+    }
+
+    /// Takes the numbers another search found (a split's, a nested HAP's), their sources prefixed.
+    mutating func merge(_ numbers: [EmbeddedFilingNumber], warnings other: [Diagnostic]) {
+        for number in numbers {
+            for occurrence in number.sources {
+                let source = sourcePrefix + occurrence.source
+                let occurrence = EmbeddedFilingNumber.Occurrence(source: source, raw: occurrence.raw)
+                guard var known = byCanonical[number.canonical] else {
+                    var copy = number
+                    copy.sources = [occurrence]
+                    byCanonical[number.canonical] = copy
+                    continue
+                }
+                if !known.sources.contains(occurrence) { known.sources.append(occurrence) }
+                let problems = Set(known.problems).union(number.problems)
+                known.problems = FilingNumber.Problem.allCases.filter { problems.contains($0) }
+                byCanonical[number.canonical] = known
+            }
+        }
+        warnings += other
     }
 
     /// What was found, one entry per canonical form, sorted by it.
@@ -36,6 +74,10 @@ struct FilingSearch {
         }
         searchResources(&resources)
         searchEntries()
+        reportBudget()
+    }
+
+    private mutating func reportBudget() {
         if !skippedForBudget.isEmpty {
             warnings.append(
                 Diagnostic(
@@ -46,7 +88,7 @@ struct FilingSearch {
     }
 
     mutating func add(_ number: FilingNumber, source: String) {
-        let occurrence = EmbeddedFilingNumber.Occurrence(source: source, raw: number.raw)
+        let occurrence = EmbeddedFilingNumber.Occurrence(source: sourcePrefix + source, raw: number.raw)
         guard var known = byCanonical[number.canonical] else {
             byCanonical[number.canonical] = EmbeddedFilingNumber(
                 canonical: number.canonical, kind: number.kind, valid: number.isValidAppFiling, raw: number.raw,
@@ -112,7 +154,8 @@ struct FilingSearch {
 
     // MARK: - Entries
 
-    /// Which entries are searched, and how their bytes are read.
+    /// Which entries are searched, and how their bytes are read: dex string tables as MUTF-8,
+    /// everything else as raw bytes (UTF-8 and UTF-16LE anchors).
     enum EntryKind {
         case textAsset, dex, nativeLibrary
     }
@@ -144,7 +187,7 @@ struct FilingSearch {
 
     private mutating func searchEntries() {
         for entry in archive.entries {
-            guard !entry.isDirectory, let kind = Self.kind(of: entry.name) else { continue }
+            guard !entry.isDirectory, let kind = classify(entry.name) else { continue }
             guard entry.uncompressedSize <= UInt64(limits.maxFilingSearchEntryBytes) else {
                 warnings.append(
                     Diagnostic(

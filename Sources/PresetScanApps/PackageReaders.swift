@@ -1,0 +1,140 @@
+import PresetScanCore
+import PresetScanUnpack
+
+/// What a package reader is told besides the bytes.
+public struct PackageReadOptions: Sendable {
+    public var limits: Limits
+    /// false skips the filing-number search (the costliest step), for callers that do not report numbers.
+    public var searchFilingNumbers: Bool
+
+    public init(limits: Limits = .default, searchFilingNumbers: Bool = true) {
+        self.limits = limits
+        self.searchFilingNumbers = searchFilingNumbers
+    }
+}
+
+/// Reads one kind of app package (SPEC §7) from a ZIP whose content says it is that kind.
+///
+/// A new package kind is one reader plus one entry in `PackageReaders.table`; the firmware walk
+/// and `inspect` never branch on kinds.
+public protocol PackageReader: Sendable {
+    /// The kind names this reader produces (`hap` and `hsp` share a reader).
+    static var kinds: [String] { get }
+    /// File-name suffixes that say "this kind" (lower case, with the dot): a ZIP so named that no
+    /// reader accepts by content is still given to this reader, whose record then says what is missing.
+    static var suffixes: [String] { get }
+    /// Whether the archive's content (entry names, at most a small entry's bytes) is this kind.
+    /// Cheap: it runs on every ZIP the walk meets.
+    static func accepts(_ archive: ZipArchive) -> Bool
+    /// Reads the package. Never throws: what cannot be read is in the record's `errors`.
+    static func read(archive: ZipArchive, location: Location, options: PackageReadOptions) -> AppRecord
+}
+
+/// The package kinds presetscan reads, in detection order, and the one entry point that reads any.
+public enum PackageReaders {
+    /// Detection order matters where contents overlap: an APK (manifest at the root) before the
+    /// sets and bundles that hold APKs; an IPA before anything with a `manifest.json`.
+    public static let table: [any PackageReader.Type] = [
+        APKReader.self,
+        AABReader.self,
+        SplitSetReader.self,
+        IPAReader.self,
+        HarmonyAppPackReader.self,
+        HAPReader.self,
+        RPKReader.self,
+    ]
+
+    /// Every name suffix that says "app package" (SPEC §6).
+    public static var suffixes: [String] { table.flatMap { $0.suffixes } }
+
+    /// Whether `name` says "app package" by its suffix.
+    public static func namesPackage(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return suffixes.contains { lower.hasSuffix($0) }
+    }
+
+    /// The reader whose content test `archive` passes; nil when it is no app package.
+    public static func reader(for archive: ZipArchive) -> (any PackageReader.Type)? {
+        table.first { $0.accepts(archive) }
+    }
+
+    /// The reader for `archive` by content, else by `name`'s suffix; nil: a plain ZIP.
+    public static func reader(for archive: ZipArchive, name: String) -> (any PackageReader.Type)? {
+        if let reader = reader(for: archive) { return reader }
+        let lower = name.lowercased()
+        return table.first { reader in reader.suffixes.contains { lower.hasSuffix($0) } }
+    }
+
+    /// Reads `source` as whichever package its content says it is (by `name` when the content says
+    /// nothing). A source that is no ZIP, or a ZIP that is no package, gives a record whose
+    /// `errors` say so: given as a package, it must not vanish.
+    public static func read(source: ByteSource, location: Location, name: String, options: PackageReadOptions) -> AppRecord {
+        let archive: ZipArchive
+        do {
+            archive = try ZipArchive(source: source, limits: options.limits)
+        } catch let error as ZipError {
+            var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: source.size)
+            let code = error == .notAZip ? "\(record.kind).not-a-zip" : "\(record.kind).zip-unreadable"
+            record.errors.append(Diagnostic(.error, code, "\(error)", location: location))
+            return record
+        } catch {
+            var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: source.size)
+            record.errors.append(Diagnostic(.error, "\(record.kind).unreadable", "\(error)", location: location))
+            return record
+        }
+        return read(archive: archive, location: location, name: name, options: options)
+    }
+
+    /// Reads an opened ZIP; see `read(source:location:name:options:)`.
+    public static func read(archive: ZipArchive, location: Location, name: String, options: PackageReadOptions) -> AppRecord {
+        if let reader = reader(for: archive, name: name) {
+            return reader.read(archive: archive, location: location, options: options)
+        }
+        var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: archive.source.size)
+        record.warnings += archive.diagnostics.map { d in
+            var d = d
+            if d.location == nil { d.location = location }
+            return d
+        }
+        record.errors.append(Diagnostic(.error, "package.unknown-kind",
+            "a ZIP, but no app package of any platform: no AndroidManifest.xml, base/manifest/, toc.pb, module.json, config.json, pack.info, Payload/*.app/ or quick-app manifest.json",
+            location: location))
+        return record
+    }
+
+    /// The kind a name suggests, for records of packages that could not be read.
+    static func kindGuess(_ name: String) -> String {
+        let lower = name.lowercased()
+        for reader in table {
+            for suffix in reader.suffixes where lower.hasSuffix(suffix) { return String(suffix.dropFirst()) }
+        }
+        return "apk"
+    }
+
+    static func platformGuess(_ name: String) -> Platform {
+        switch kindGuess(name) {
+        case "hap", "hsp", "app": .harmony
+        case "ipa": .ios
+        case "rpk": .quickapp
+        default: .android
+        }
+    }
+}
+
+extension ZipArchive {
+    /// The bytes of `entry` as a source: in place when stored, inflated into memory otherwise
+    /// (bounded by `maxBytes`). For packages nested in packages (splits, HAPs of an APP pack).
+    public func entrySource(_ entry: Zip.Entry, maxBytes: Int? = nil) throws -> ByteSource {
+        if let stored = try storedSource(of: entry) { return stored }
+        return MemoryByteSource(try data(of: entry, maxBytes: maxBytes))
+    }
+}
+
+extension Diagnostic {
+    /// The same diagnostic placed at `location` when it has none of its own.
+    public func located(_ location: Location) -> Diagnostic {
+        var d = self
+        if d.location == nil { d.location = location }
+        return d
+    }
+}
