@@ -61,6 +61,9 @@ struct SignedData {
 
     /// Encodings of the `certificates [0]` entries that are X.509 Certificates (SEQUENCEs).
     var certificates: [[UInt8]] = []
+    /// The encapsulated content (`contentInfo [0] OCTET STRING`), constructed strings joined;
+    /// nil when detached (iOS code signatures, JAR blocks).
+    var content: [UInt8]?
     /// `sid` of each SignerInfo that uses IssuerAndSerialNumber.
     var signerIdentifiers: [SignerIdentifier] = []
 
@@ -87,6 +90,7 @@ struct SignedData {
         guard fields.count >= 4 else {
             throw ParseError("PKCS#7 SignedData", at: UInt64(signedData.start), "has \(fields.count) fields, needs 4")
         }
+        content = try Self.encapsulatedContent(fields[2], walker)
         for field in fields.dropFirst(3) {
             if field.isContext(0), field.constructed {
                 for entry in try walker.children(of: field, structure: "PKCS#7 certificates")
@@ -106,5 +110,54 @@ struct SignedData {
                 }
             }
         }
+    }
+
+    /// `ContentInfo ::= SEQUENCE { contentType, content [0] EXPLICIT ANY OPTIONAL }`: the bytes of the
+    /// OCTET STRING in `[0]` (BER may split it into a constructed string of pieces), or of whatever
+    /// element is there (PKCS#7 `data` written without the OCTET STRING, as some signers do).
+    private static func encapsulatedContent(_ info: BERElement, _ walker: BERWalker) throws -> [UInt8]? {
+        guard info.isUniversal(BERElement.sequence) else { return nil }
+        let parts = try walker.children(of: info, structure: "PKCS#7 contentInfo")
+        guard parts.count >= 2, parts[1].isContext(0), parts[1].constructed,
+              let inner = try walker.children(of: parts[1], structure: "PKCS#7 contentInfo [0]").first
+        else { return nil }
+        return try octets(inner, walker, depth: 0)
+    }
+
+    private static func octets(_ element: BERElement, _ walker: BERWalker, depth: Int) throws -> [UInt8] {
+        guard element.constructed else { return walker.contents(of: element) }
+        guard depth < 8 else { throw ParseError("PKCS#7 content", at: UInt64(element.start), "constructed string nested too deep") }
+        var out: [UInt8] = []
+        for piece in try walker.children(of: element, structure: "PKCS#7 content") {
+            out += try octets(piece, walker, depth: depth + 1)
+        }
+        return out
+    }
+}
+
+extension PKCS7 {
+    /// A SignedData's encapsulated content and every certificate it carries.
+    public struct Contents: Sendable {
+        /// The signed bytes when they are inside (HarmonyOS profile JSON, an iOS provisioning
+        /// profile's plist); nil when detached.
+        public var content: [UInt8]?
+        /// Every certificate of `certificates [0]` OpenSSL could decode, in stored order.
+        public var certificates: [X509Certificate]
+        /// The certificates the SignerInfos name (issuer and serial), as `signerCertificates(der:)`.
+        public var signers: [X509Certificate]
+    }
+
+    /// Reads a SignedData's content and certificates (RFC 2315 §9.1, RFC 5652 §5).
+    public static func contents(der: [UInt8]) throws -> Contents {
+        let signedData: SignedData
+        do {
+            signedData = try SignedData(der)
+        } catch let error as ParseError {
+            throw CryptoError.invalidPKCS7(error)
+        }
+        let all = signedData.certificates.prefix(maxCertificates).compactMap { try? CertificateCache.shared.decode($0).certificate }
+        clearOpenSSLErrors()
+        let signers = all.isEmpty ? [] : ((try? signerCertificates(der: der)) ?? [])
+        return Contents(content: signedData.content, certificates: all, signers: signers)
     }
 }
