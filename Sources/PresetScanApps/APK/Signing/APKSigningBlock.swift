@@ -42,41 +42,45 @@ public struct APKSigningBlock: Sendable {
     /// Returns `nil` when the magic is not right before the central directory. Throws `ParseError`
     /// when the magic is there but the sizes are inconsistent (the two size fields differ, the block
     /// would start before offset 0, or it is larger than `maxSize`), and `ByteSourceError` when the
-    /// source cannot be read.
-    public static func locate(in source: ByteSource, centralDirectoryOffset: UInt64) throws -> APKSigningBlock? {
+    /// source cannot be read. `magic` and `name` let formats that reuse the layout with their own
+    /// magic (quick apps' `RPK Sig Block 42`) share this reader.
+    public static func locate(
+        in source: ByteSource, centralDirectoryOffset: UInt64, magic: [UInt8] = APKSigningBlock.magic,
+        name: String = "APK Signing Block"
+    ) throws -> APKSigningBlock? {
         let footerLength: UInt64 = 24
         guard centralDirectoryOffset >= footerLength, centralDirectoryOffset <= source.size else { return nil }
         let footerOffset = centralDirectoryOffset - footerLength
         var footer = ByteReader(
             try source.read(at: footerOffset, count: Int(footerLength)), base: footerOffset,
-            structure: "APK Signing Block footer")
+            structure: "\(name) footer")
         let sizeInFooter = try footer.u64le()
         guard try footer.bytes(16) == magic else { return nil }
 
         // apksig: the size must at least cover the footer, and the whole block must fit before the CD.
         guard sizeInFooter >= footerLength else {
-            throw ParseError("APK Signing Block footer", at: footerOffset, "size \(sizeInFooter) is smaller than the footer")
+            throw ParseError("\(name) footer", at: footerOffset, "size \(sizeInFooter) is smaller than the footer")
         }
         guard sizeInFooter <= maxSize else {
             throw ParseError(
-                "APK Signing Block footer", at: footerOffset, "size \(sizeInFooter) exceeds the \(maxSize)-byte limit")
+                "\(name) footer", at: footerOffset, "size \(sizeInFooter) exceeds the \(maxSize)-byte limit")
         }
         let total = sizeInFooter + 8
         guard total <= centralDirectoryOffset else {
             throw ParseError(
-                "APK Signing Block footer", at: footerOffset,
+                "\(name) footer", at: footerOffset,
                 "size \(sizeInFooter) would start the block before offset 0")
         }
         let start = centralDirectoryOffset - total
-        var reader = ByteReader(try source.read(at: start, count: Int(total)), base: start, structure: "APK Signing Block")
+        var reader = ByteReader(try source.read(at: start, count: Int(total)), base: start, structure: name)
         let sizeInHeader = try reader.u64le()
         guard sizeInHeader == sizeInFooter else {
             throw ParseError(
-                "APK Signing Block", at: start,
+                name, at: start,
                 "size field \(sizeInHeader) differs from the footer's \(sizeInFooter)")
         }
 
-        var pairsReader = try reader.sub(at: 8, length: Int(total - 8 - footerLength), structure: "APK Signing Block pair")
+        var pairsReader = try reader.sub(at: 8, length: Int(total - 8 - footerLength), structure: "\(name) pair")
         var pairs: [Pair] = []
         var diagnostics: [Diagnostic] = []
         do {
@@ -85,7 +89,7 @@ public struct APKSigningBlock: Sendable {
                 let length = try pairsReader.u64le()
                 guard length >= 4, length <= UInt64(pairsReader.remaining) else {
                     throw ParseError(
-                        "APK Signing Block pair", at: pairOffset,
+                        "\(name) pair", at: pairOffset,
                         "pair #\(pairs.count + 1) length \(length) is outside 4...\(pairsReader.remaining)")
                 }
                 let id = try pairsReader.u32le()
