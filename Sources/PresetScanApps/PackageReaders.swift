@@ -102,11 +102,15 @@ public enum PackageReaders {
         return record
     }
 
-    /// The kind a name suggests, for records of packages that could not be read.
+    /// The kind a name suggests, for records of packages that could not be read: the suffix when
+    /// it is a kind (`.xapk`), else the reader's first kind (`.rpks` is a quick app, kind `rpk`).
     static func kindGuess(_ name: String) -> String {
         let lower = name.lowercased()
         for reader in table {
-            for suffix in reader.suffixes where lower.hasSuffix(suffix) { return String(suffix.dropFirst()) }
+            for suffix in reader.suffixes where lower.hasSuffix(suffix) {
+                let kind = String(suffix.dropFirst())
+                return reader.kinds.contains(kind) ? kind : reader.kinds.first ?? kind
+            }
         }
         return "apk"
     }
