@@ -265,6 +265,17 @@ struct RPKFormatTests {
         #expect((try? RPK.JSON.object(from: [0xEF, 0xBB, 0xBF] + Array("{}".utf8))) == [:])
     }
 
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: (any Error).self) { try RPK.JSON.object(from: Array("{\"a\": \(deep)}".utf8)) }
+        var zip = ZipWriter()
+        zip.add("manifest.json", "{\"package\": \"cn.x\", \"config\": \(deep)}")
+        zip.add("app.js", "")
+        let record = PackageReaders.read(source: MemoryByteSource(zip.build()), location: Location(path: "x"), name: "x",
+                                         options: PackageReadOptions())
+        #expect(record.errors.map(\.code) == ["rpk.manifest-unreadable"])
+    }
+
     @Test func subpackageNames() {
         #expect(RPKReader.subpackageName("cn.x.app.base.srpk", package: "cn.x.app") == "base")
         #expect(RPKReader.subpackageName("cn.x.app.sub1.srpk", package: nil) == "sub1")

@@ -14,23 +14,28 @@ extension RPK {
 
         static let directory = "i18n/"
         static let defaultsName = "defaults"
-        /// Files beyond this many are not read; larger files are skipped.
+        /// Files beyond this many, or beyond `maxTotalBytes` together, are not read; larger files are skipped.
         static let maxFiles = 256
         static let maxFileBytes = 4 << 20
+        static let maxTotalBytes = 32 << 20
 
         init() {}
 
         init(archive: ZipArchive) {
             var count = 0
+            var total = 0
             for entry in archive.entries where Self.localeName(of: entry.name) != nil {
                 guard let name = Self.localeName(of: entry.name), files[name] == nil else { continue }
                 count += 1
-                guard count <= Self.maxFiles else {
-                    warnings.append(Diagnostic(.warning, "rpk.i18n-limit", "more than \(Self.maxFiles) files under i18n/; the rest are not read"))
+                guard count <= Self.maxFiles, entry.uncompressedSize <= UInt64(Self.maxTotalBytes - total) else {
+                    warnings.append(Diagnostic(
+                        .warning, "rpk.i18n-limit",
+                        "more than \(Self.maxFiles) files or \(Self.maxTotalBytes) bytes under i18n/; \(entry.debugName) and the rest are not read"))
                     break
                 }
                 do {
                     let bytes = try archive.data(of: entry, maxBytes: Self.maxFileBytes)
+                    total += bytes.count
                     files[name] = try JSON.object(from: bytes)
                 } catch {
                     warnings.append(Diagnostic(.warning, "rpk.i18n-unreadable", "\(entry.debugName): \(error)"))
