@@ -574,6 +574,10 @@ PLANTED = {
                           "蜀ICP备2020020202号-3A": ["library-default.hsp!/resources.index:string/lib_icp"]},
         "warnings": ["app.signer-mismatch"],
     },
+    "mixed-bundle.app": {
+        "label": "Harmony Notes",
+        "warnings": ["app.bundle-mismatch", "app.module-unsigned", "hap.profile-bundle-mismatch"],
+    },
     "truncated-block.hap": {"label": "Harmony Notes", "warnings": ["hap.signing-block-malformed"]},
     "no-bundle-name.hap": {"label": "No Bundle", "errors": ["hap.no-bundle-name"], "warnings": []},
     "other-bundle-profile.hap": {"label": "Mismatch", "warnings": ["hap.profile-bundle-mismatch"]},
@@ -708,6 +712,17 @@ def main(outdir):
         module_json("cn.example.garbage", 9, "9.0", "$string:app_name", permissions=["ohos.permission.INTERNET"]),
         bytes(garbage)))
 
+    # mixed-bundle.app: a pack.info without `packages` (the entry is found by its module type),
+    # entry-signed.hap, a module of another bundle and an unsigned one.
+    mixed_pack = json.loads(pack_info("cn.example.harmony", 1000000, "1.0.0", [("entry-default", "entry", "entry")]))
+    del mixed_pack["packages"]
+    files["mixed-bundle.app"] = zip_bytes([
+        ("pack.info", json.dumps(mixed_pack, indent=2).encode(), False),
+        ("other-default.hap", files["other-bundle-profile.hap"], True),
+        ("entry-default.hap", files["entry-signed.hap"], True),
+        ("unsigned-default.hap", files["unsigned.hap"], False),
+    ])
+
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
             f.write(data)
@@ -723,10 +738,12 @@ def main(outdir):
                 for member in z.namelist():
                     if member.endswith((".hap", ".hsp")):
                         parts[member] = truth_for_hap(z.read(member), tmp)
+            entry = [p["name"] + ".hap" for p in info.get("packages", []) if p["moduleType"] == "entry"]
+            if not entry:
+                entry = [n for n, p in sorted(parts.items())
+                         if p.get("moduleType") == "entry" and p.get("package") == app["bundleName"]]
             expected[name] = {"kind": "app", "package": app["bundleName"], "versionCode": app["version"]["code"],
-                              "versionName": app["version"]["name"],
-                              "entry": [p["name"] + ".hap" for p in info["packages"] if p["moduleType"] == "entry"][0],
-                              "components": parts}
+                              "versionName": app["version"]["name"], "entry": entry[0], "components": parts}
         else:
             expected[name] = truth_for_hap(data, tmp)
     # What the script planted, which no tool can read back from a HAP: labels as the resources

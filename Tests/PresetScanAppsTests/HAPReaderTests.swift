@@ -19,6 +19,7 @@ struct HAPReaderTests {
         return object
     }()
     static let modules = expected.keys.filter { !$0.hasSuffix(".app") }.sorted()
+    static let packs = expected.keys.filter { $0.hasSuffix(".app") }.sorted()
 
     static func read(_ name: String, search: Bool = true) throws -> AppRecord {
         let source = try FileByteSource(path: folder.appendingPathComponent(name).path)
@@ -28,7 +29,7 @@ struct HAPReaderTests {
     }
 
     @Test func everySampleHasGroundTruth() {
-        #expect(Self.expected.count == 9)
+        #expect(Self.expected.count == 10)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.folder.path)) ?? []
         #expect(Set(files.filter { $0 != "expected.json" }) == Set(Self.expected.keys))
     }
@@ -52,8 +53,8 @@ struct HAPReaderTests {
         checkDiagnostics(record, truth, name)
     }
 
-    @Test func appPackIsOneApp() throws {
-        let name = "bundle.app"
+    @Test(arguments: packs)
+    func appPackIsOneApp(_ name: String) throws {
         let truth = try #require(Self.expected[name])
         let components = try #require(truth["components"] as? [String: [String: Any]])
         let entry = try #require(components[truth["entry"] as? String ?? ""])
@@ -100,8 +101,10 @@ struct HAPReaderTests {
             let archive = try ZipArchive(source: FileByteSource(path: Self.folder.appendingPathComponent(name).path))
             #expect(PackageReaders.reader(for: archive) == HAPReader.self, "\(name)")
         }
-        let pack = try ZipArchive(source: FileByteSource(path: Self.folder.appendingPathComponent("bundle.app").path))
-        #expect(PackageReaders.reader(for: pack) == HarmonyAppPackReader.self)
+        for name in Self.packs {
+            let pack = try ZipArchive(source: FileByteSource(path: Self.folder.appendingPathComponent(name).path))
+            #expect(PackageReaders.reader(for: pack) == HarmonyAppPackReader.self, "\(name)")
+        }
     }
 
     // MARK: - Comparisons

@@ -127,12 +127,13 @@ public enum HarmonyAppPackReader: PackageReader {
     }
 
     /// The entry HAP: the package pack.info lists with module type `entry`, else the first HAP of
-    /// that type, else nil.
+    /// that type (of pack.info's bundle when one is), else nil.
     static func entryModule(_ modules: [Module], pack: HAP.PackInfo?) -> Module? {
         for package in pack?.packages ?? [] where package.moduleType == "entry" {
             if let found = modules.first(where: { $0.entry.name == package.name + ".hap" }) { return found }
         }
-        return modules.first { $0.record.kind == "hap" && $0.info?.moduleType == "entry" }
+        let entries = modules.filter { $0.record.kind == "hap" && $0.info?.moduleType == "entry" }
+        return entries.first { $0.record.package != nil && $0.record.package == pack?.bundleName } ?? entries.first
     }
 
     /// Entry first, then the pack's order.
