@@ -336,3 +336,93 @@ struct HAPReaderHostileTests {
         }
     }
 }
+
+struct HAPModuleJSONTests {
+    @Test func stageModelFields() throws {
+        let json = """
+            {"app": {"bundleName": "cn.example.m", "versionCode": "42", "versionName": "4.2", "label": "$string:app_name", "labelId": 16777216},
+             "module": {"name": "entry", "type": "entry", "mainElement": "Main", "label": "Module",
+                        "abilities": [{"name": "Other", "label": "Other"}, {"name": "Main", "label": "$string:main", "labelId": 7}],
+                        "requestPermissions": [{"name": "ohos.permission.INTERNET"}, {"name": "ohos.permission.INTERNET"}, {"reason": "x"}, 5]}}
+            """
+        let info = try HAP.ModuleInfo.stage(Array(json.utf8))
+        #expect(info.model == .stage)
+        #expect(info.bundleName == "cn.example.m")
+        #expect(info.versionCode == 42)
+        #expect(info.versionName == "4.2")
+        #expect(info.moduleName == "entry")
+        #expect(!info.isShared)
+        #expect(info.permissions == ["ohos.permission.INTERNET"])
+        #expect(info.labelCandidates.map(\.text) == ["$string:app_name", "$string:main", "Module"])
+        #expect(info.labelCandidates.map(\.id) == [16_777_216, 7, nil])
+        #expect(info.labelCandidates.map(\.origin) == ["app.label", "module.abilities[Main].label", "module.label"])
+    }
+
+    @Test func faModelFields() throws {
+        let json = """
+            {"app": {"bundleName": "cn.example.fa", "version": {"code": 3, "name": "3.0"}},
+             "module": {"mainAbility": ".Main", "distro": {"moduleName": "entry", "moduleType": "entry"},
+                        "abilities": [{"name": ".Service", "type": "service"}, {"name": ".Other", "label": "$string:other"}],
+                        "reqPermissions": [{"name": "ohos.permission.INTERNET"}]}}
+            """
+        let info = try HAP.ModuleInfo.fa(Array(json.utf8))
+        #expect(info.model == .fa)
+        #expect(info.bundleName == "cn.example.fa")
+        #expect(info.versionCode == 3)
+        #expect(info.moduleType == "entry")
+        // No ability named like mainAbility: the first one with a label.
+        #expect(info.labelCandidates.map(\.text) == ["$string:other"])
+        #expect(info.permissions == ["ohos.permission.INTERNET"])
+    }
+
+    @Test func oddValuesAreDropped() throws {
+        let json = """
+            {"app": {"bundleName": 7, "versionCode": -1, "versionName": ["1"], "label": ""},
+             "module": {"type": "shared", "requestPermissions": {"name": "x"}}}
+            """
+        let info = try HAP.ModuleInfo.stage(Array(json.utf8))
+        #expect(info.bundleName == nil)
+        #expect(info.versionCode == nil)
+        #expect(info.versionName == nil)
+        #expect(info.labelCandidates.isEmpty)
+        #expect(info.permissions.isEmpty)
+        #expect(info.isShared)
+        #expect(try HAP.ModuleInfo.stage(Array("{\"app\": {\"versionCode\": 1.5}}".utf8)).versionCode == nil)
+        #expect(try HAP.ModuleInfo.stage(Array("{\"app\": {\"versionCode\": 1e30}}".utf8)).versionCode == nil)
+    }
+
+    @Test func hostileDocumentsThrow() {
+        #expect(throws: (any Error).self) { try HAP.ModuleInfo.stage([]) }
+        #expect(throws: (any Error).self) { try HAP.ModuleInfo.stage(Array("[1, 2]".utf8)) }
+        #expect(throws: (any Error).self) { try HAP.ModuleInfo.stage([UInt8](repeating: UInt8(ascii: "["), count: 200_000)) }
+        #expect(throws: (any Error).self) { try HAP.PackInfo(Array("{\"summary\": ".utf8)) }
+    }
+
+    @Test func packInfo() throws {
+        let json = """
+            {"summary": {"app": {"bundleName": "cn.example.p", "version": {"code": 9, "name": "9"}}},
+             "packages": [{"name": "entry-default", "moduleType": "entry"}, {"moduleType": "feature"}, "junk"]}
+            """
+        let pack = try HAP.PackInfo(Array(json.utf8))
+        #expect(pack.bundleName == "cn.example.p")
+        #expect(pack.versionCode == 9)
+        #expect(pack.packages == [HAP.PackInfo.Package(name: "entry-default", moduleType: "entry")])
+    }
+
+    @Test func filingEntryKinds() {
+        #expect(HAP.filingKind(of: "ets/modules.abc") == .textAsset)
+        #expect(HAP.filingKind(of: "ets/widgets/x.abc") == .textAsset)
+        #expect(HAP.filingKind(of: "libs/arm64-v8a/libentry.so") == .nativeLibrary)
+        #expect(HAP.filingKind(of: "module.json") == .textAsset)
+        #expect(HAP.filingKind(of: "resources/rawfile/about.html") == .textAsset)
+        #expect(HAP.filingKind(of: "resources/rawfile/v1.0/LICENSE") == .textAsset)
+        #expect(HAP.filingKind(of: "resources/rawfile/logo.png") == nil)
+        #expect(HAP.filingKind(of: "assets/entry/resources/rawfile/a.dat") == .textAsset)
+        #expect(HAP.filingKind(of: "resources/base/profile/main_pages.json") == .textAsset)
+        #expect(HAP.filingKind(of: "assets/js/default/pages/index/index.js") == .textAsset)
+        #expect(HAP.filingKind(of: "resources/base/media/icon.png") == nil)
+        #expect(HAP.filingKind(of: "resources.index") == nil)
+        #expect(HAP.filingKind(of: "resources/rawfile/") == nil)
+        #expect(HAP.filingKind(of: "pack.info") == nil)
+    }
+}
