@@ -122,6 +122,23 @@ struct HAPResourceIndexTests {
         #expect(throws: ParseError.self) { try HAP.ResourceIndex(bytes: [UInt8](repeating: 0, count: 140)) }
     }
 
+    /// Ids whose item offsets walk through one long run of text: each would decode ~16 KiB anew.
+    @Test func textBudgetStopsOverlappingItems() throws {
+        let count = 100_000
+        var bytes = Array("Restool 4.105".utf8)
+        bytes += [UInt8](repeating: 0, count: 128 - bytes.count)
+        let setOffset = 136 + 12
+        let textOffset = setOffset + 8 + 8 * count
+        bytes += u32(UInt32(textOffset + 70_000)) + u32(1)
+        bytes += Array("KEYS".utf8) + u32(UInt32(setOffset)) + u32(0)
+        bytes += Array("IDSS".utf8) + u32(UInt32(count))
+        for i in 0..<count { bytes += u32(UInt32(i)) + u32(UInt32(textOffset + i % 50_000)) }
+        bytes += [UInt8](repeating: 0x41, count: 70_000)
+        let index = try HAP.ResourceIndex(bytes: bytes)
+        #expect(index.warnings.contains { $0.code == "hap.resources-limit" })
+        #expect(index.warnings.count <= HAP.ResourceIndex.maxWarnings + 1)
+    }
+
     @Test(arguments: ["entry-signed.hap", "library.hsp"])
     func everyTruncationAndFlipIsSafe(_ file: String) throws {
         let original = try sampleEntry(file, "resources.index")

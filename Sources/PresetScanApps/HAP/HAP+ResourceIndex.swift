@@ -99,6 +99,25 @@ extension HAP {
         public static let maxResources = 1 << 20
         public static let maxValues = 1 << 22
         public static let maxArrayItems = 1 << 12
+        /// Warnings kept (the rest are counted in one more).
+        public static let maxWarnings = 20
+
+        /// Bytes of text decoded from one index, at most: eight times its size (offsets may point
+        /// many items at the same long string), or 16 MiB for small ones.
+        static func decodeBudget(forIndexOf count: Int) -> Int { max(16 << 20, count.multipliedReportingOverflow(by: 8).partialValue) }
+
+        /// Counts the text decoded; past the budget the parse stops (a table whose offsets make
+        /// every id re-read the same 64 KiB would otherwise cost gigabytes).
+        final class DecodeBudget {
+            var left: Int
+            init(_ bytes: Int) { left = bytes }
+            func take(_ count: Int) throws {
+                guard count <= left else { throw LimitReached() }
+                left -= count
+            }
+        }
+
+        struct LimitReached: Error {}
 
         /// The version text of the header (`Restool 4.105`, `RestoolV2 6.1.0.003`).
         public let version: String
@@ -107,6 +126,7 @@ extension HAP {
         /// Problems that lost part of the table (its id sets, items or values).
         public private(set) var warnings: [Diagnostic] = []
         private var namesByType: [UInt32: [String: UInt32]] = [:]
+        private var droppedWarnings = 0
 
         /// Parses a whole index; throws `ParseError` when the header or the config list is unreadable.
         public init(bytes: [UInt8]) throws {
@@ -114,10 +134,18 @@ extension HAP {
             let versionBytes = try reader.bytes(128)
             version = String(decoding: versionBytes.prefix { $0 != 0 }, as: UTF8.self)
             let firstWord = version.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            if firstWord == "Restool" {
-                try parseV1(bytes, &reader)
-            } else {
-                try parseV2(bytes, &reader)
+            let budget = DecodeBudget(Self.decodeBudget(forIndexOf: bytes.count))
+            do {
+                if firstWord == "Restool" {
+                    try parseV1(bytes, &reader, budget)
+                } else {
+                    try parseV2(bytes, &reader, budget)
+                }
+            } catch is LimitReached {
+                warn("hap.resources-limit", "more than \(Self.decodeBudget(forIndexOf: bytes.count)) bytes of text; the rest of the index is not read")
+            }
+            if droppedWarnings > 0 {
+                warnings.append(Diagnostic(.warning, "hap.resources-item-unreadable", "\(droppedWarnings) more unreadable parts"))
             }
             for resource in resources.values { namesByType[resource.rawType, default: [:]][resource.name] = resource.id }
         }
@@ -194,7 +222,15 @@ extension HAP {
 
         // MARK: - v1
 
-        private mutating func parseV1(_ bytes: [UInt8], _ reader: inout ByteReader) throws {
+        private mutating func warn(_ code: String, _ message: String) {
+            guard warnings.count < Self.maxWarnings else {
+                droppedWarnings += 1
+                return
+            }
+            warnings.append(Diagnostic(.warning, code, message))
+        }
+
+        private mutating func parseV1(_ bytes: [UInt8], _ reader: inout ByteReader, _ budget: DecodeBudget) throws {
             _ = try reader.u32le()  // length: the loader trusts the buffer it read, so do we
             let keyCount = Int(try reader.u32le())
             guard keyCount > 0, keyCount <= Self.maxConfigs else {
@@ -227,9 +263,9 @@ extension HAP {
                             item = cached
                         } else {
                             do {
-                                item = try Self.readItemV1(bytes, at: itemOffset)
+                                item = try Self.readItemV1(bytes, at: itemOffset, budget)
                             } catch let error as ParseError {
-                                warnings.append(Diagnostic(.warning, "hap.resources-item-unreadable", error.description))
+                                warn("hap.resources-item-unreadable", error.description)
                                 item = nil
                             }
                             items[itemOffset] = item
@@ -239,13 +275,15 @@ extension HAP {
                         valueCount += 1
                     }
                 } catch let error as ParseError {
-                    warnings.append(Diagnostic(.warning, "hap.resources-idset-unreadable", error.description))
+                    warn("hap.resources-idset-unreadable", error.description)
                 }
             }
         }
 
         /// `IdItem`: u32 size, u32 resType, u32 id, the value (or array), the name.
-        private static func readItemV1(_ bytes: [UInt8], at offset: Int) throws -> (type: UInt32, id: UInt32, name: String, texts: [String]) {
+        private static func readItemV1(
+            _ bytes: [UInt8], at offset: Int, _ budget: DecodeBudget
+        ) throws -> (type: UInt32, id: UInt32, name: String, texts: [String]) {
             var reader = ByteReader(bytes, structure: "resources.index item")
             try reader.seek(to: offset)
             _ = try reader.u32le()
@@ -257,18 +295,20 @@ extension HAP {
                 guard length >= 1 else { throw reader.error("empty array") }
                 var array = try reader.sub(at: reader.relativePosition, length: length, structure: "resources.index array")
                 try reader.skip(length)
-                texts = try readArray(&array, trailingNul: true)
+                texts = try readArray(&array, trailingNul: true, budget)
             } else {
-                texts = [try readCountedString(&reader)]
+                texts = [try readCountedString(&reader, budget)]
             }
-            let name = try readCountedString(&reader)
+            let name = try readCountedString(&reader, budget)
             return (type, id, name, texts)
         }
 
         /// `u16 length` counting the NUL, the bytes, the NUL (hap_parser `ParseString`, includeTemi).
-        private static func readCountedString(_ reader: inout ByteReader) throws -> String {
+        private static func readCountedString(_ reader: inout ByteReader, _ budget: DecodeBudget) throws -> String {
             let length = Int(try reader.u16le())
             guard length >= 1 else { throw reader.error("string length 0 has no room for its NUL") }
+            guard length <= reader.remaining else { throw reader.error("string length \(length) exceeds the \(reader.remaining) bytes left") }
+            try budget.take(length)
             let text = try reader.bytes(length - 1)
             try reader.skip(1)
             return decode(text)
@@ -276,11 +316,13 @@ extension HAP {
 
         /// Array items: `u16 length` (no NUL counted), bytes, NUL, until the window ends (v1 keeps a
         /// final NUL outside the items).
-        private static func readArray(_ reader: inout ByteReader, trailingNul: Bool) throws -> [String] {
+        private static func readArray(_ reader: inout ByteReader, trailingNul: Bool, _ budget: DecodeBudget) throws -> [String] {
             var texts: [String] = []
             while reader.remaining > (trailingNul ? 1 : 0) {
                 guard texts.count < maxArrayItems else { throw reader.error("more than \(maxArrayItems) array items") }
                 let length = Int(try reader.u16le())
+                guard length <= reader.remaining else { throw reader.error("item length \(length) exceeds the \(reader.remaining) bytes left") }
+                try budget.take(length + 2)
                 texts.append(decode(try reader.bytes(length)))
                 if !reader.isAtEnd { try reader.skip(1) }
             }
@@ -295,7 +337,7 @@ extension HAP {
 
         // MARK: - v2
 
-        private mutating func parseV2(_ bytes: [UInt8], _ reader: inout ByteReader) throws {
+        private mutating func parseV2(_ bytes: [UInt8], _ reader: inout ByteReader, _ budget: DecodeBudget) throws {
             _ = try reader.u32le()
             let keyCount = Int(try reader.u32le())
             let dataBlockOffset = Int(try reader.u32le())
@@ -333,9 +375,13 @@ extension HAP {
                     let id = try reader.u32le()
                     let infoOffset = Int(try reader.u32le())
                     let nameLength = Int(try reader.u32le())
+                    guard nameLength <= reader.remaining else {
+                        throw reader.error("name length \(nameLength) exceeds the \(reader.remaining) bytes left")
+                    }
+                    try budget.take(nameLength)
                     let name = Self.decode(try reader.bytes(nameLength))
                     do {
-                        for value in try Self.readResInfoV2(bytes, at: infoOffset, id: id, type: type, configs: configIndex) {
+                        for value in try Self.readResInfoV2(bytes, at: infoOffset, id: id, type: type, configs: configIndex, budget) {
                             guard valueCount < Self.maxValues else {
                                 throw ParseError("resources.index", at: UInt64(infoOffset), "more than \(Self.maxValues) values")
                             }
@@ -343,7 +389,7 @@ extension HAP {
                             valueCount += 1
                         }
                     } catch let error as ParseError {
-                        warnings.append(Diagnostic(.warning, "hap.resources-item-unreadable", error.description))
+                        warn("hap.resources-item-unreadable", error.description)
                         if resources[id] == nil { try add(id: id, type: type, name: name, value: nil) }
                     }
                 }
@@ -353,7 +399,7 @@ extension HAP {
         /// `ResInfo` (u32 id, u32 length, u32 value count) and its `ConfigItem`s (u32 config id,
         /// u32 offset of `u16 length` + bytes).
         private static func readResInfoV2(
-            _ bytes: [UInt8], at offset: Int, id: UInt32, type: UInt32, configs: [UInt32: Int]
+            _ bytes: [UInt8], at offset: Int, id: UInt32, type: UInt32, configs: [UInt32: Int], _ budget: DecodeBudget
         ) throws -> [Value] {
             var reader = ByteReader(bytes, structure: "resources.index ResInfo")
             try reader.seek(to: offset)
@@ -372,9 +418,11 @@ extension HAP {
                 var data = ByteReader(bytes, structure: "resources.index value")
                 try data.seek(to: valueOffset)
                 let length = Int(try data.u16le())
+                guard length <= data.remaining else { throw data.error("value length \(length) exceeds the \(data.remaining) bytes left") }
+                try budget.take(length)
                 if let known = ResourceType(rawValue: type), known.isArray {
                     var array = try data.sub(at: data.relativePosition, length: length, structure: "resources.index array")
-                    values.append(Value(config: config, texts: try readArray(&array, trailingNul: false)))
+                    values.append(Value(config: config, texts: try readArray(&array, trailingNul: false, budget)))
                 } else {
                     values.append(Value(config: config, texts: [decode(try data.bytes(length))]))
                 }

@@ -261,11 +261,8 @@ struct HAPResources {
         parsed = true
         do {
             let index = try HAP.ResourceIndex(bytes: bytes)
-            for warning in index.warnings.prefix(20) {
+            for warning in index.warnings {
                 diagnostics.warning(warning.code, "\(name): \(warning.message)")
-            }
-            if index.warnings.count > 20 {
-                diagnostics.warning("hap.resources-item-unreadable", "\(name): \(index.warnings.count - 20) more unreadable parts")
             }
             cachedIndex = index
         } catch {
