@@ -82,9 +82,10 @@ public enum HarmonyAppPackReader: PackageReader {
 
         var search = FilingSearch(archive: archive, limits: options.limits, classify: { _ in nil })
         let mainSigners = Set(record.signers.map(\.sha256))
+        var permissions: Set<String> = []
         for module in orderedForReport(modules, entry: entryModule?.entry) {
             let (entry, hap) = (module.entry, module.record)
-            for permission in hap.permissions where !record.permissions.contains(permission) {
+            for permission in hap.permissions where permissions.insert(permission).inserted {
                 record.permissions.append(permission)
             }
             let role = hap.kind == "hsp" ? "hsp" : "hap"
