@@ -108,6 +108,22 @@ struct HAPResourceIndexTests {
         #expect(index.string(resource, locale: "en") == "base")
     }
 
+    @Test func labelWithoutABaseValue() throws {
+        let en: (UInt32, UInt32) = (0, 0x656e)
+        let us: (UInt32, UInt32) = (1, 0x5553)
+        let bytes = indexV1([
+            (params: [zh, cn], items: [(1, 9, "app_name", "中文"), (2, 9, "only_zh", "仅中文")]),
+            (params: [en, us], items: [(1, 9, "app_name", "English")]),
+        ])
+        let index = try HAP.ResourceIndex(bytes: bytes)
+        let (label, labels) = HAPReader.labels(of: try #require(index.resources[1]), in: index, depth: 20)
+        #expect(label == "English")
+        #expect(labels == ["en-US": "English", "zh-CN": "中文"])
+        let other = HAPReader.labels(of: try #require(index.resources[2]), in: index, depth: 20)
+        #expect(other.label == "仅中文")
+        #expect(other.labels == ["zh-CN": "仅中文"])
+    }
+
     @Test func brokenParts() throws {
         // An id set pointing past the end loses that config only.
         var bytes = indexV1([(params: [], items: [(1, 9, "app_name", "base")]), (params: [zh], items: [(1, 9, "app_name", "zh")])])

@@ -142,7 +142,8 @@ extension HAP {
                     try parseV2(bytes, &reader, budget)
                 }
             } catch is LimitReached {
-                warn("hap.resources-limit", "more than \(Self.decodeBudget(forIndexOf: bytes.count)) bytes of text; the rest of the index is not read")
+                let budget = Self.decodeBudget(forIndexOf: bytes.count)
+                warn("hap.resources-limit", "more than \(budget) bytes of text; the rest of the index is not read")
             }
             if droppedWarnings > 0 {
                 warnings.append(Diagnostic(.warning, "hap.resources-item-unreadable", "\(droppedWarnings) more unreadable parts"))

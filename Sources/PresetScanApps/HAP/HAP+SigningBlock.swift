@@ -62,7 +62,8 @@ extension HAP {
             guard magic == magicV2 || magic == magicV3 else { return nil }
             let expected = version < firstVersionWithNewMagic ? magicV2 : magicV3
             guard magic == expected else {
-                throw ParseError("HAP signing block tail", at: tailOffset, "version \(version) does not go with the magic \"\(String(decoding: magic, as: UTF8.self))\"")
+                let text = String(decoding: magic, as: UTF8.self)
+                throw ParseError("HAP signing block tail", at: tailOffset, "version \(version) does not go with the magic \"\(text)\"")
             }
             guard size >= tailLength, size <= maxSize else {
                 throw ParseError("HAP signing block tail", at: tailOffset, "size \(size) is outside \(tailLength)...\(maxSize)")
@@ -90,7 +91,8 @@ extension HAP {
                 guard UInt64(relative) >= headsLength, UInt64(relative) + UInt64(length) <= arrayLength else {
                     throw ParseError(
                         "HAP signing block sub-block head", at: headAt,
-                        "sub-block #\(index + 1) (type 0x\(String(type, radix: 16))) spans \(relative)+\(length), outside the \(arrayLength)-byte block")
+                        "sub-block #\(index + 1) (type 0x\(String(type, radix: 16))) spans \(relative)+\(length), "
+                            + "outside the \(arrayLength)-byte block")
                 }
                 total += UInt64(length)
                 subBlocks.append(SubBlock(type: type, offset: start + UInt64(relative), length: length))

@@ -130,24 +130,40 @@ public enum HAPReader: PackageReader {
                 return
             }
             guard let index = resources.index(&diagnostics),
-                let resource = index.reference(candidate.text) ?? candidate.id.flatMap({ index.resources[$0] }),
-                let label = index.string(resource, locale: nil, depth: limits.maxReferenceDepth)
+                let resource = index.reference(candidate.text) ?? candidate.id.flatMap({ index.resources[$0] })
             else {
                 if unresolved == nil { unresolved = candidate }
                 continue
             }
-            record.label = label
-            for locale in index.locales {
-                if let text = index.string(resource, locale: locale, depth: limits.maxReferenceDepth), !text.isEmpty {
-                    record.labels[locale] = text
-                }
+            let (label, labels) = Self.labels(of: resource, in: index, depth: limits.maxReferenceDepth)
+            guard let label else {
+                if unresolved == nil { unresolved = candidate }
+                continue
             }
+            record.label = label
+            record.labels = labels
             return
         }
         if let unresolved {
             let why = resources.entryName == nil ? "there is no resources.index" : "resources.index does not resolve it"
             diagnostics.warning("hap.unresolved-label", "\(unresolved.origin) is \(unresolved.text), but \(why)")
         }
+    }
+
+    /// A resource's text in the base config and as a device set to each of the index's locales
+    /// shows it. Without a base value, the default is what a device in English (else in the
+    /// first locale) shows.
+    static func labels(
+        of resource: HAP.ResourceIndex.Resource, in index: HAP.ResourceIndex, depth: Int
+    ) -> (label: String?, labels: [String: String]) {
+        var labels: [String: String] = [:]
+        for locale in index.locales {
+            if let text = index.string(resource, locale: locale, depth: depth), !text.isEmpty { labels[locale] = text }
+        }
+        if let base = index.string(resource, locale: nil, depth: depth) { return (base, labels) }
+        let locales = labels.keys.sorted()
+        let english = locales.first { $0 == "en" || $0.hasPrefix("en-") }
+        return ((english ?? locales.first).flatMap { labels[$0] }, labels)
     }
 
     // MARK: - Signing
@@ -213,7 +229,8 @@ public enum HAPReader: PackageReader {
         {
             diagnostics.warning(
                 "hap.profile-certificate-mismatch",
-                "the signing profile names certificate \(profile.certificateSha256.joined(separator: ", ")), the HAP is signed with \(record.signers.map(\.sha256).joined(separator: ", "))")
+                "the signing profile names certificate \(profile.certificateSha256.joined(separator: ", ")), "
+                    + "the HAP is signed with \(record.signers.map(\.sha256).joined(separator: ", "))")
         }
     }
 }

@@ -104,7 +104,8 @@ public enum HarmonyAppPackReader: PackageReader {
                 } else if signers != mainSigners {
                     diagnostics.warning(
                         "app.signer-mismatch",
-                        "\(entry.name) is signed by \(signers.sorted().joined(separator: ", ")), the entry HAP by \(mainSigners.sorted().joined(separator: ", "))")
+                        "\(entry.name) is signed by \(signers.sorted().joined(separator: ", ")), "
+                            + "the entry HAP by \(mainSigners.sorted().joined(separator: ", "))")
                 }
             }
             if options.searchFilingNumbers {
