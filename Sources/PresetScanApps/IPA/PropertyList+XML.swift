@@ -232,8 +232,10 @@ enum XMLPropertyList {
             func error(_ reason: String) -> ParseError { ParseError("XML plist", at: UInt64(offset), reason) }
             switch token {
             case .text(let bytes):
-                if let last = stack.indices.last, case .text(let held) = stack[last].content {
-                    stack[last].content = .text(held + bytes)
+                if let last = stack.indices.last, case .text(var held) = stack[last].content {
+                    stack[last].content = .plist  // releases `held` so that the append does not copy
+                    held += bytes
+                    stack[last].content = .text(held)
                 }
                 // Text between container elements is layout whitespace; anything else is ignored too.
             case .start(let name, let selfClosing):
