@@ -43,7 +43,7 @@ extension IPA {
                 continue
             }
             if ext == "strings", let entries = try? StringsFile.parse(bytes) {
-                for key in entries.keys.sorted() { search.search(text: entries[key]!, source: "\(entry.name):\(key)") }
+                for (key, value) in entries.sorted(by: { $0.key < $1.key }) { search.search(text: value, source: "\(entry.name):\(key)") }
             } else if ext != "strings", let plist = try? PropertyList.parse(bytes) {
                 IPA.search(plist, source: entry.name, into: &search)
             } else {

@@ -91,8 +91,9 @@ enum IPA {
             result.warnings.append(Diagnostic(.warning, "ipa.no-executable", "\(path) is missing: no code signature to read", location: location))
             return result
         }
+        let source: ByteSource
         do {
-            let source = try archive.entrySource(entry, maxBytes: limits.maxEntryBytes)
+            source = try archive.entrySource(entry, maxBytes: limits.maxEntryBytes)
             result.source = source
             result.slices = try MachO.slices(of: source)
         } catch {
@@ -102,7 +103,7 @@ enum IPA {
         var perSlice: [(architecture: String, sha256: Set<String>)] = []
         for slice in result.slices {
             do {
-                guard let contents = try MachO.SuperBlob.read(slice, in: result.source!) else {
+                guard let contents = try MachO.SuperBlob.read(slice, in: source) else {
                     result.warnings.append(Diagnostic(.warning, "ipa.codesign-missing",
                         "the \(slice.architecture) slice has no LC_CODE_SIGNATURE: unsigned", location: here))
                     continue

@@ -53,7 +53,10 @@ public enum IPAReader: PackageReader {
             record.signatureSchemes = ["codesign"]
             record.signers = main.signers.map { Signer(scheme: "codesign", certificate: $0) }
         }
-        if search != nil { record.warnings += IPA.searchSections(main, limits: options.limits, into: &search!).map { $0.located(location) } }
+        if var active = search {
+            record.warnings += IPA.searchSections(main, limits: options.limits, into: &active).map { $0.located(location) }
+            search = active
+        }
 
         readProfile(archive, bundle: bundle, mainSigners: main.signerSha256, into: &record)
         readComponents(archive, app: app, mainSigners: main.signerSha256, options: options, search: &search, into: &record)
@@ -149,7 +152,7 @@ public enum IPAReader: PackageReader {
         let location = record.location
         for nested in IPA.nestedBundles(archive, app: app) {
             let fileName = String(nested.path.split(separator: "/").last ?? "")
-            let baseName = fileName.contains(".") ? String(fileName[..<fileName.lastIndex(of: ".")!]) : fileName
+            let baseName = fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
             var component = Component(path: nested.path, role: nested.role)
             var executablePath = nested.path
             if nested.isDylib {
@@ -175,8 +178,9 @@ public enum IPAReader: PackageReader {
                     "\(nested.role) \(nested.path) is signed by another certificate (\(component.signerSha256.joined(separator: ", "))) than the app",
                     location: location))
             }
-            if search != nil {
-                record.warnings += IPA.searchSections(executable, limits: options.limits, into: &search!).map { $0.located(location) }
+            if var active = search {
+                record.warnings += IPA.searchSections(executable, limits: options.limits, into: &active).map { $0.located(location) }
+                search = active
             }
             record.components.append(component)
         }

@@ -86,24 +86,17 @@ extension MachO {
             return contents
         }
 
-        /// Signer certificates of a CMS blob, leaf first: the certificates the SignerInfos name,
-        /// then (when none is named) the chain's end certificates, those that issued no other.
+        /// The signer certificates of a CMS blob: those its SignerInfos name (Apple's blobs have
+        /// one SignerInfo, for the leaf). When none is named `PKCS7` gives the whole chain
+        /// (leaf, Apple WWDR intermediate, Apple root); then only the end certificates, those
+        /// that issued no other certificate of the set, are signers.
         static func signers(cms: [UInt8]) throws -> [X509Certificate] {
-            let contents = try PKCS7.contents(der: cms)
-            let named = contents.signers.filter { candidate in contents.certificates.contains(candidate) }
-            if !named.isEmpty, named.count < contents.certificates.count || contents.certificates.count == 1 {
-                return leafFirst(named)
+            let named = try PKCS7.contents(der: cms).signers
+            guard named.count > 1 else { return named }
+            let leaves = named.filter { certificate in
+                !named.contains { other in other != certificate && other.issuer == certificate.subject }
             }
-            let leaves = contents.certificates.filter { certificate in
-                !contents.certificates.contains { other in other != certificate && other.issuer == certificate.subject }
-            }
-            return leafFirst(leaves.isEmpty ? contents.certificates : leaves)
-        }
-
-        /// Orders certificates so that none comes after one it issued.
-        static func leafFirst(_ certificates: [X509Certificate]) -> [X509Certificate] {
-            let leaves = certificates.filter { c in !certificates.contains { $0 != c && $0.issuer == c.subject && $0.subject != c.subject } }
-            return leaves + certificates.filter { !leaves.contains($0) }
+            return leaves.isEmpty ? named : leaves
         }
     }
 }

@@ -15,7 +15,7 @@ enum XMLPropertyList {
             try builder.take(token, at: tokens.tokenStart)
         }
         guard let root = builder.root else {
-            throw ParseError("XML plist", at: UInt64(tokens.position), builder.stack.isEmpty ? "no value" : "document ends inside <\(builder.stack.last!.name)>")
+            throw ParseError("XML plist", at: UInt64(tokens.position), builder.stack.last.map { "document ends inside <\($0.name)>" } ?? "no value")
         }
         return root
     }
@@ -240,7 +240,7 @@ enum XMLPropertyList {
                 // Text between container elements is layout whitespace; anything else is ignored too.
             case .start(let name, let selfClosing):
                 if root != nil, stack.isEmpty { throw error("content after the root value: <\(name)>") }
-                if case .text = stack.last?.content { throw error("<\(name)> inside <\(stack.last!.name)>") }
+                if let open = stack.last, case .text = open.content { throw error("<\(name)> inside <\(open.name)>") }
                 let frame: Frame
                 switch name {
                 case "plist":
@@ -268,7 +268,7 @@ enum XMLPropertyList {
                 case .plist: return
                 case .array(let items): value = .array(items)
                 case .dictionary(let entries, let pending):
-                    guard pending == nil else { throw error("<key>\(pending!)</key> without a value") }
+                    if let pending { throw error("<key>\(pending)</key> without a value") }
                     value = .dictionary(entries)
                 case .text(let bytes):
                     if name == "key" {

@@ -87,7 +87,7 @@ enum PropertyList: Equatable, Sendable {
             case .array(let items):
                 for (index, item) in items.enumerated().reversed() { pending.append((child(String(index)), item)) }
             case .dictionary(let entries):
-                for key in entries.keys.sorted().reversed() { pending.append((child(key), entries[key]!)) }
+                for (key, item) in entries.sorted(by: { $0.key > $1.key }) { pending.append((child(key), item)) }
             default: break
             }
         }
