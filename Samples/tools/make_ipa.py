@@ -84,6 +84,7 @@ CPU = {  # name: (cputype, cpusubtype, 64-bit, big-endian)
     "ppc": (18, 0, False, True),
 }
 LC_SEGMENT, LC_SEGMENT_64, LC_CODE_SIGNATURE = 0x1, 0x19, 0x1D
+LC_ENCRYPTION_INFO, LC_ENCRYPTION_INFO_64 = 0x21, 0x2C
 SIGNATURE_SPACE = 8192  # reserved like codesign does: the size is in the hashed load commands
 PAGE = 4096
 
@@ -129,8 +130,11 @@ def super_blob(code, identifier, info_plist, signer, extra):
 
 
 def thin(arch, identifier, cstrings=(), ustrings=(), signer="sample-a", extra=None, info_plist=b"",
-         filetype=2, signature_offset=None):
-    """A thin Mach-O: header, __TEXT (3 sections), __LINKEDIT, LC_CODE_SIGNATURE, signature at the end."""
+         filetype=2, signature_offset=None, encrypted=False):
+    """A thin Mach-O: header, __TEXT (3 sections), __LINKEDIT, LC_CODE_SIGNATURE, signature at the end.
+
+    encrypted: an LC_ENCRYPTION_INFO(_64) with cryptid 1 over the __TEXT sections, whose bytes are
+    scrambled, as in an App Store download (FairPlay)."""
     cputype, subtype, is64, big = CPU[arch]
     e = ">" if big else "<"
     word = "Q" if is64 else "I"
@@ -139,7 +143,8 @@ def thin(arch, identifier, cstrings=(), ustrings=(), signer="sample-a", extra=No
     ustring = b"".join(s.encode("utf-16-le") + b"\0\0" for s in ustrings) or b"\0\0"
     header_size = 32 if is64 else 28
     seg_size, sect_size = (72, 80) if is64 else (56, 68)
-    cmds_size = (seg_size + 3 * sect_size) + seg_size + 16
+    crypt_size = (24 if is64 else 20) if encrypted else 0
+    cmds_size = (seg_size + 3 * sect_size) + seg_size + 16 + crypt_size
     data_start = align(header_size + cmds_size, 16)
     text_off = data_start
     cstring_off = text_off + len(text)
@@ -170,9 +175,12 @@ def thin(arch, identifier, cstrings=(), ustrings=(), signer="sample-a", extra=No
     ])
     cmds += segment("__LINKEDIT", sig_off, SIGNATURE_SPACE, [])
     cmds += struct.pack(e + "IIII", LC_CODE_SIGNATURE, 16, sig_off_written, SIGNATURE_SPACE)
+    if encrypted:
+        cmds += struct.pack(e + "IIIII", LC_ENCRYPTION_INFO_64 if is64 else LC_ENCRYPTION_INFO, crypt_size, text_off,
+                            text_end - text_off, 1) + (b"\0" * 4 if is64 else b"")
     assert len(cmds) == cmds_size
-    header = struct.pack(e + "IiiIIII", 0xFEEDFACF if is64 else 0xFEEDFACE, cputype, subtype, filetype, 3, cmds_size,
-                         0x00200085)
+    header = struct.pack(e + "IiiIIII", 0xFEEDFACF if is64 else 0xFEEDFACE, cputype, subtype, filetype,
+                         4 if encrypted else 3, cmds_size, 0x00200085)
     if is64:
         header += struct.pack(e + "I", 0)
     image = bytearray(total)
@@ -181,6 +189,8 @@ def thin(arch, identifier, cstrings=(), ustrings=(), signer="sample-a", extra=No
     image[text_off:text_off + len(text)] = text
     image[cstring_off:cstring_off + len(cstring)] = cstring
     image[ustring_off:ustring_off + len(ustring)] = ustring
+    if encrypted:
+        image[text_off:text_end] = bytes(b ^ 0x5A for b in image[text_off:text_end])
     image[sig_off:] = super_blob(bytes(image[:sig_off]), identifier, info_plist, signer, extra)
     return bytes(image)
 
@@ -325,6 +335,17 @@ PLANTED = {
         "warnings": ["ipa.codesign-slices-differ"],
         "errors": [],
     },
+    "encrypted.ipa": {
+        "labels": {},
+        "permissions": [],
+        # the executable's number is encrypted; the one in iTunesMetadata.plist is found
+        "filingNumbers": {"京ICP备2024000010号-1A": ["iTunesMetadata.plist:copyright"]},
+        "absentFilingNumbers": ["京ICP备2024000011号-1A"],
+        "lookAlikes": {},
+        "components": [],
+        "warnings": ["ipa.executable-encrypted"],
+        "errors": [],
+    },
     "cycle.ipa": {"warnings": [], "errors": ["ipa.info-plist-unreadable"]},
     "no-bundle-id.ipa": {"warnings": [], "errors": ["ipa.no-bundle-id"]},
     "truncated-macho.ipa": {"warnings": ["ipa.macho-unreadable"], "errors": []},
@@ -411,6 +432,19 @@ def build():
                                                    info_plist=watch_info)),
     ]
     write_ipa("universal.ipa", universal)
+
+    # encrypted.ipa: an App Store download: FairPlay-encrypted executable (its strings are not
+    # readable), iTunesMetadata.plist beside Payload/.
+    store_info = plistlib.dumps(info("cn.example.ios.store", "Store", CFBundleDisplayName="Store",
+                                     CFBundleShortVersionString="3.1", CFBundleVersion="310"), fmt=plistlib.FMT_BINARY)
+    write_ipa("encrypted.ipa", [
+        ("iTunesMetadata.plist", plistlib.dumps({"itemName": "Store", "softwareVersionBundleId": "cn.example.ios.store",
+                                                 "copyright": "京ICP备2024000010号-1A"})),
+        ("Payload/Store.app/Info.plist", store_info),
+        ("Payload/Store.app/Store", thin("arm64", "cn.example.ios.store", cstrings=["京ICP备2024000011号-1A"],
+                                         info_plist=store_info, encrypted=True)),
+        ("Payload/Store.app/SC_Info/Store.sinf", b"\0" * 64),
+    ])
 
     # Broken ones.
     write_ipa("cycle.ipa", [("Payload/Cycle.app/Info.plist", cycle_bplist()),

@@ -6,7 +6,7 @@ import Testing
 
 /// The sample IPAs read whole, compared with what plistlib and openssl say (`Samples/ipa/expected.json`).
 struct IPAReaderTests {
-    static let good = ["hello.ipa", "universal.ipa"]
+    static let good = ["hello.ipa", "universal.ipa", "encrypted.ipa"]
     static let broken = ["cycle.ipa", "no-bundle-id.ipa", "truncated-macho.ipa", "sig-past-end.ipa"]
 
     static func mainInfo(_ name: String) -> (path: String, values: [String: Any]) {
@@ -78,7 +78,7 @@ struct IPAReaderTests {
         }
     }
 
-    @Test(arguments: good + ["sig-past-end.ipa"])
+    @Test(arguments: ["hello.ipa", "universal.ipa", "sig-past-end.ipa"])
     func profileMatchesOpenSSL(_ name: String) throws {
         let record = try IPASamples.read(name)
         let truth = try #require(IPASamples.expected[name]?["profile"] as? [String: Any])
@@ -98,9 +98,10 @@ struct IPAReaderTests {
         }
     }
 
-    @Test func filingNumbersEverywhere() throws {
-        let record = try IPASamples.read("hello.ipa")
-        let planted = try #require(IPASamples.expected["hello.ipa"]?["planted"] as? [String: Any])
+    @Test(arguments: good)
+    func filingNumbersEverywhere(_ name: String) throws {
+        let record = try IPASamples.read(name)
+        let planted = try #require(IPASamples.expected[name]?["planted"] as? [String: Any])
         for (canonical, sources) in try #require(planted["filingNumbers"] as? [String: [String]]) {
             let found = record.filingNumbers.first { $0.canonical == canonical }
             #expect(found?.kind == .app && found?.valid == true, "\(canonical)")
@@ -109,7 +110,10 @@ struct IPAReaderTests {
         for (source, kind) in try #require(planted["lookAlikes"] as? [String: String]) {
             #expect(record.filingNumbers.contains { $0.kind.rawValue == kind && $0.sources.contains { $0.source == source } })
         }
-        let skipped = try IPASamples.read("hello.ipa", options: PackageReadOptions(searchFilingNumbers: false))
+        for canonical in planted["absentFilingNumbers"] as? [String] ?? [] {
+            #expect(!record.filingNumbers.contains { $0.canonical == canonical }, "\(canonical) is encrypted")
+        }
+        let skipped = try IPASamples.read(name, options: PackageReadOptions(searchFilingNumbers: false))
         #expect(skipped.filingNumbers.isEmpty)
         #expect(skipped.package == record.package && skipped.signers == record.signers)
     }
@@ -137,6 +141,15 @@ struct IPAReaderTests {
             #expect(record.package != nil)
             #expect(record.signers.isEmpty && record.signatureSchemes.isEmpty)
         }
+    }
+
+    @Test func secondAppIsNamedFirstIsRead() throws {
+        var entries = try IPASamples.entries("hello.ipa")
+        entries.append(("Payload/Another.app/Info.plist", Array("<plist><dict><key>CFBundleIdentifier</key><string>x.y</string></dict></plist>".utf8)))
+        let record = PackageReaders.read(source: MemoryByteSource(StoredZip.make(entries)), location: Location(path: "two.ipa"), name: "two.ipa",
+                                         options: PackageReadOptions())
+        #expect(record.package == "x.y")
+        #expect(record.warnings.contains { $0.code == "ipa.multiple-apps" })
     }
 
     @Test func detectedByContentNotName() throws {

@@ -66,6 +66,8 @@ extension IPA {
         var warnings: [Diagnostic] = []
         for slice in executable.slices {
             for section in slice.sections where stringSections.contains("\(section.segment),\(section.name)") {
+                // Encrypted bytes hold no text; `executable` already warned.
+                if let encrypted = slice.encryptedRange, encrypted.overlaps(section.range) { continue }
                 let name = "\(executable.path):\(section.segment),\(section.name)"
                 do {
                     guard let bytes = try slice.bytes(of: section, in: source, maxBytes: limits.maxFilingSearchEntryBytes) else {

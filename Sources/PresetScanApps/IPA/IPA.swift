@@ -100,6 +100,11 @@ enum IPA {
             result.warnings.append(Diagnostic(.warning, "ipa.macho-unreadable", "\(error)", location: here))
             return result
         }
+        for slice in result.slices where slice.encryptedRange != nil {
+            result.warnings.append(Diagnostic(.warning, "ipa.executable-encrypted",
+                "the \(slice.architecture) slice is FairPlay-encrypted (LC_ENCRYPTION_INFO cryptid set): its strings cannot be searched for filing numbers",
+                location: here))
+        }
         var perSlice: [(architecture: String, sha256: Set<String>)] = []
         for slice in result.slices {
             do {

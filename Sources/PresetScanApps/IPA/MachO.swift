@@ -14,6 +14,8 @@ enum MachO {
     static let loadCommandSegment: UInt32 = 0x1
     static let loadCommandSegment64: UInt32 = 0x19
     static let loadCommandCodeSignature: UInt32 = 0x1D
+    static let loadCommandEncryptionInfo: UInt32 = 0x21
+    static let loadCommandEncryptionInfo64: UInt32 = 0x2C
     /// Architectures accepted in a universal header. Java class files share 0xcafebabe and put
     /// their version (45 and up) where `nfat_arch` is, so a small bound also tells them apart.
     static let maxArchitectures = 32
@@ -32,11 +34,14 @@ enum MachO {
         var bigEndian: Bool
         /// `LC_CODE_SIGNATURE` `linkedit_data_command`: the signature's offset (from the slice start) and size.
         var codeSignature: (offset: UInt32, size: UInt32)?
+        /// `LC_ENCRYPTION_INFO(_64)` with a non-zero `cryptid`: the range (from the slice start)
+        /// that FairPlay encrypts in App Store downloads; its bytes are not the program's.
+        var encryptedRange: Range<UInt64>?
         var sections: [Section]
 
         static func == (a: Slice, b: Slice) -> Bool {
             a.offset == b.offset && a.size == b.size && a.cpuType == b.cpuType && a.is64Bit == b.is64Bit
-                && a.bigEndian == b.bigEndian && a.codeSignature?.offset == b.codeSignature?.offset
+                && a.bigEndian == b.bigEndian && a.encryptedRange == b.encryptedRange && a.codeSignature?.offset == b.codeSignature?.offset
                 && a.codeSignature?.size == b.codeSignature?.size && a.sections == b.sections
         }
 
@@ -61,6 +66,12 @@ enum MachO {
         var name: String
         var offset: UInt64
         var size: UInt64
+
+        /// The file range within the slice (ending at UInt64.max when offset + size overflows).
+        var range: Range<UInt64> {
+            let (end, overflow) = offset.addingReportingOverflow(size)
+            return offset..<(overflow ? .max : end)
+        }
     }
 
     /// Whether the first four bytes are a Mach-O or universal magic.
@@ -160,6 +171,11 @@ enum MachO {
                     throw body.reader.error("a second LC_CODE_SIGNATURE", at: start)
                 }
                 slice.codeSignature = (dataOffset, dataSize)
+            case loadCommandEncryptionInfo, loadCommandEncryptionInfo64:
+                body.reader.structure = "encryption_info_command"
+                let cryptOffset = UInt64(try body.u32())
+                let cryptSize = UInt64(try body.u32())
+                if try body.u32() != 0 { slice.encryptedRange = cryptOffset..<cryptOffset + cryptSize }
             case loadCommandSegment, loadCommandSegment64:
                 body.reader.structure = command == loadCommandSegment64 ? "segment_command_64" : "segment_command"
                 try readSections(&body, is64: command == loadCommandSegment64, into: &slice)
