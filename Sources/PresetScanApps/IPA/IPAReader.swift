@@ -47,19 +47,10 @@ public enum IPAReader: PackageReader {
         var search = options.searchFilingNumbers
             ? FilingSearch(archive: archive, limits: options.limits, classify: IPA.classify) : nil
 
-        let main = IPA.executable(archive, path: bundle + "/" + (info?.executable ?? appName), location: location, limits: options.limits)
-        record.warnings += main.warnings
-        if !main.signers.isEmpty {
-            record.signatureSchemes = ["codesign"]
-            record.signers = main.signers.map { Signer(scheme: "codesign", certificate: $0) }
-        }
-        if var active = search {
-            record.warnings += IPA.searchSections(main, limits: options.limits, into: &active).map { $0.located(location) }
-            search = active
-        }
-
-        readProfile(archive, bundle: bundle, mainSigners: main.signerSha256, into: &record)
-        readComponents(archive, app: app, mainSigners: main.signerSha256, options: options, search: &search, into: &record)
+        let mainSigners = readSigners(
+            archive, executable: bundle + "/" + (info?.executable ?? appName), options: options, search: &search, into: &record)
+        readProfile(archive, bundle: bundle, mainSigners: mainSigners, into: &record)
+        readComponents(archive, app: app, mainSigners: mainSigners, options: options, search: &search, into: &record)
 
         if var found = search {
             found.runEntries()
@@ -70,6 +61,27 @@ public enum IPAReader: PackageReader {
             record.warnings += found.warnings.map { $0.located(location) }
         }
         return record
+    }
+
+    // MARK: - Code signature
+
+    /// The main executable's signers become the record's; its string sections are searched here,
+    /// so that its bytes are released before the components are read. Returns the signers' SHA-256.
+    private static func readSigners(
+        _ archive: ZipArchive, executable path: String, options: PackageReadOptions, search: inout FilingSearch?,
+        into record: inout AppRecord
+    ) -> [String] {
+        let main = IPA.executable(archive, path: path, location: record.location, limits: options.limits)
+        record.warnings += main.warnings
+        if !main.signers.isEmpty {
+            record.signatureSchemes = ["codesign"]
+            record.signers = main.signers.map { Signer(scheme: "codesign", certificate: $0) }
+        }
+        if var active = search {
+            record.warnings += IPA.searchSections(main, limits: options.limits, into: &active).map { $0.located(record.location) }
+            search = active
+        }
+        return main.signerSha256
     }
 
     // MARK: - Info.plist
