@@ -26,7 +26,6 @@ Usage: python3 Samples/tools/make_ipa.py   (writes Samples/ipa/; deterministic: 
 """
 import datetime
 import hashlib
-import io
 import json
 import os
 import plistlib
@@ -563,8 +562,6 @@ def truth(path):
                         result["plists"][name]["plistlibSelfReference"] = True
                 except Exception as error:  # noqa: BLE001 - record what plistlib says
                     result["plists"][name] = {"plistlibError": type(error).__name__}
-                except RecursionError:
-                    result["plists"][name] = {"plistlibError": "RecursionError"}
             if name.endswith("embedded.mobileprovision"):
                 p = os.path.join(TMP, "profile.der")
                 with open(p, "wb") as f:
@@ -611,5 +608,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.setrecursionlimit(200)
     main()

@@ -80,6 +80,15 @@ struct IPAPropertyListTests {
         #expect(throws: ParseError.self) { try PropertyList.parse(Array(("<plist>" + deep + "</plist>").utf8)) }
     }
 
+    /// Text split into many pieces (CDATA sections, entities) is joined in linear time.
+    @Test func manyTextPiecesStayLinear() throws {
+        let pieces = String(repeating: "<![CDATA[a]]>&amp;", count: 200_000)
+        let start = ContinuousClock.now
+        let plist = try PropertyList.parse(Array(("<plist><string>" + pieces + "</string></plist>").utf8))
+        #expect(plist.string?.count == 400_000)
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+
     @Test func xmlInUTF16() throws {
         let xml = "<plist><string>备案</string></plist>"
         let bytes: [UInt8] = [0xFF, 0xFE] + xml.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
@@ -190,6 +199,7 @@ struct IPAPropertyListTests {
     @Test func baseIsNoLocale() {
         #expect(IPA.localeKey(lproj: "Base") == nil)
         #expect(IPA.localeKey(lproj: "") == nil)
+        #expect(IPA.localeKey(lproj: "mul") == nil)
     }
 
     @Test func profileWildcards() {

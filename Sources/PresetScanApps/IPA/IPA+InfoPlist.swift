@@ -38,13 +38,13 @@ extension IPA {
     }
 
     /// `zh-Hans`, `zh_CN`, `zh-Hant-HK`, `English` → the BCP-47 style keys the APK reader uses
-    /// (`zh-CN`, `zh-TW`, `zh-HK`, `en`); nil for `Base` (not a locale).
+    /// (`zh-CN`, `zh-TW`, `zh-HK`, `en`); nil for `Base`, `mul` and `und` (not one locale).
     static func localeKey(lproj name: String) -> String? {
         let legacy = ["English": "en", "French": "fr", "German": "de", "Japanese": "ja", "Spanish": "es",
                       "Italian": "it", "Dutch": "nl", "Chinese": "zh"]
         if let code = legacy[name] { return code }
         let parts = name.replacingOccurrences(of: "_", with: "-").split(separator: "-").map(String.init)
-        guard let first = parts.first, first.lowercased() != "base", (2...3).contains(first.count),
+        guard let first = parts.first, !["base", "mul", "und"].contains(first.lowercased()), (2...3).contains(first.count),
             first.allSatisfy({ $0.isASCII && $0.isLetter })
         else { return nil }
         let language = first.lowercased()
