@@ -24,14 +24,15 @@ profile's content from `openssl cms -verify -noverify` and plistlib.
 
 Usage: python3 Samples/tools/make_ipa.py   (writes Samples/ipa/; deterministic: rerun gives the same bytes)
 """
+import atexit
 import datetime
 import hashlib
 import json
 import os
 import plistlib
 import struct
+import shutil
 import subprocess
-import sys
 import tempfile
 import zipfile
 
@@ -39,6 +40,7 @@ SAMPLES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(SAMPLES, "ipa")
 KEYS = os.path.join(SAMPLES, "keys")
 TMP = tempfile.mkdtemp(prefix="make_ipa.")
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 TEAM = "A1B2C3D4E5"
 
