@@ -58,6 +58,16 @@ while n < size:
     lines.append(line); n += len(line)
 open(out, "w").write("".join(lines))
 EOF
+# An iOS app's code is Mach-O: the library's C strings as the __cstring section of a signed arm64
+# dylib made by Samples/tools/make_ipa.py (its __text is small: the reader reads string sections).
+python3 - "$root/Samples/tools" "$so" "$work/libbig.dylib" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import make_ipa
+make_ipa.SIGNATURE_SPACE = 1 << 20  # the CodeDirectory hashes every page of a big binary
+strings = [p.decode("latin-1") for p in open(sys.argv[2], "rb").read().split(b"\0")]
+open(sys.argv[3], "wb").write(make_ipa.thin("arm64", "cn.example.bench.big", cstrings=strings, filetype=6))
+EOF
 grow() { python3 "$here/tools/grow_package.py" "$@"; }
 
 # One grown package per kind: kind, sample, then NAME=FILE payload entries.
@@ -69,7 +79,8 @@ sample[rpk]=rpk/signed.rpk;          payload[rpk]="lib/big.so=$so common/vendor.
 kinds=(apk hap app rpk)
 for extra in ipa xapk apks apkm aab; do
     case $extra in
-        ipa)  f=ipa/signed.ipa;   p="Payload/Sample.app/Frameworks/Big.framework/Big=$so Payload/Sample.app/big.dat=$dex" ;;
+        # The IPA's code is its executable: the library as a dylib (read for its string sections).
+        ipa)  f=ipa/hello.ipa;    p="Payload/Hello.app/Frameworks/libbig.dylib=$work/libbig.dylib Payload/Hello.app/www/big.js=$work/big.js" ;;
         xapk) f=splits/sample.xapk; p="__split__" ;;
         apks) f=splits/sample.apks; p="__split__" ;;
         apkm) f=splits/sample.apkm; p="__split__" ;;
