@@ -202,6 +202,33 @@ struct SplitSetTests {
         #expect(record.errors.first?.location == Location(["x.apks", "split_config.fr.apk"]))
     }
 
+    /// A ZIP of several apps with some other `manifest.json` is no split set: each APK stays an app.
+    @Test func unrelatedManifestIsNoSet() throws {
+        let set = try ZipArchive(source: FileByteSource(path: AndroidSetExpectation.path("splits", "app.xapk")))
+        let apk = try set.data(of: try #require(set.entry(named: "cn.example.split.apk")))
+        let bundle = StoredZip.build([
+            ("manifest.json", Array("{\"name\": \"apps for the kiosk build\", \"apps\": [\"a.apk\", \"b.apk\"]}".utf8)),
+            ("a.apk", apk), ("b.apk", apk),
+        ])
+        #expect(PackageReaders.reader(for: try ZipArchive(source: MemoryByteSource(bundle))) == nil)
+    }
+
+    /// An old XAPK: one APK named after the app, beside its OBB, no `split_apks`.
+    @Test func loneAPKIsTheBase() throws {
+        let set = try ZipArchive(source: FileByteSource(path: AndroidSetExpectation.path("splits", "app.xapk")))
+        let apk = try set.data(of: try #require(set.entry(named: "cn.example.split.apk")))
+        let xapk = StoredZip.build([
+            ("manifest.json", Array("{\"xapk_version\": 1, \"package_name\": \"cn.example.split\", \"version_code\": 5}".utf8)),
+            ("Split 3.0.apk", apk), ("Android/obb/cn.example.split/main.5.cn.example.split.obb", [1, 2, 3]),
+        ])
+        let record = PackageReaders.read(
+            source: MemoryByteSource(xapk), location: Location(path: "old.xapk"), name: "old.xapk", options: PackageReadOptions())
+        #expect(record.kind == "xapk")
+        #expect(record.package == "cn.example.split")
+        #expect(record.errors.isEmpty && record.warnings.isEmpty)
+        #expect(record.components.map(\.path) == ["Split 3.0.apk"])
+    }
+
     /// Without the filing search (`list`), identity and parts are the same.
     @Test func withoutFilingSearch() throws {
         let archive = try ZipArchive(source: FileByteSource(path: AndroidSetExpectation.path("splits", "app.xapk")))

@@ -37,6 +37,24 @@ enum SplitSet {
         }
     }
 
+    /// Bytes of `manifest.json` / `info.json` looked at by `SplitSetReader.accepts`.
+    static let maxDetectionBytes = 256 << 10
+
+    /// Whether a small JSON entry contains one of `keys` (as written, quotes included): a cheap
+    /// content test, no JSON parsing.
+    static func mentions(_ entry: Zip.Entry, in archive: ZipArchive, anyOf keys: [String]) -> Bool {
+        guard entry.uncompressedSize <= UInt64(maxDetectionBytes),
+            let bytes = try? archive.data(of: entry, maxBytes: maxDetectionBytes)
+        else { return false }
+        return keys.contains { key in
+            let needle = Array(key.utf8)
+            guard bytes.count >= needle.count else { return false }
+            return (0...(bytes.count - needle.count)).contains { start in
+                bytes[start] == needle[0] && bytes[start..<(start + needle.count)].elementsEqual(needle)
+            }
+        }
+    }
+
     /// Reads the table of contents: bundletool's `toc.pb`, XAPK's `manifest.json`, APKM's
     /// `info.json`, or none (a set saved as `base.apk` + `split_*.apk`).
     static func metadata(of archive: ZipArchive) -> Metadata {

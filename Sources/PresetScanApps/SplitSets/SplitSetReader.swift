@@ -19,13 +19,22 @@ public enum SplitSetReader: PackageReader {
     public static let kinds = ["apks", "xapk", "apkm"]
     public static let suffixes = [".apks", ".xapk", ".apkm"]
 
-    /// bundletool's `toc.pb`, XAPK's `manifest.json` or APKM's `info.json` beside APKs, or a `base.apk` with splits.
+    /// bundletool's `toc.pb`, an XAPK's `manifest.json` or an APKM's `info.json` beside APKs, or a
+    /// `base.apk` with splits.
+    ///
+    /// A `manifest.json` or `info.json` must carry its format's keys: a firmware ZIP of several
+    /// apps with some other `manifest.json` is no split set, and reading it as one would hide
+    /// every app but one.
     public static func accepts(_ archive: ZipArchive) -> Bool {
-        let names = archive.entries.lazy.filter { !$0.isDirectory }.map(\.name)
-        let apks = names.filter { $0.lowercased().hasSuffix(".apk") }
         if archive.entry(named: "toc.pb") != nil { return true }
+        let apks = archive.entries.lazy.filter { !$0.isDirectory && $0.name.lowercased().hasSuffix(".apk") }.map(\.name)
         guard !apks.isEmpty else { return false }
-        if archive.entry(named: "manifest.json") != nil || archive.entry(named: "info.json") != nil { return true }
+        if let manifest = archive.entry(named: "manifest.json") {
+            return SplitSet.mentions(manifest, in: archive, anyOf: ["\"split_apks\"", "\"xapk_version\"", "\"package_name\""])
+        }
+        if let info = archive.entry(named: "info.json") {
+            return SplitSet.mentions(info, in: archive, anyOf: ["\"pname\"", "\"apkm_version\""])
+        }
         // A set saved without its table of contents (SAI, older bundletool): base.apk beside its splits.
         return apks.contains { $0 == "base.apk" || $0 == "splits/base-master.apk" }
     }
@@ -48,7 +57,9 @@ public enum SplitSetReader: PackageReader {
                 "\(apks.count) APKs in the set; only the first \(SplitSet.maxAPKs) are read", location: location))
             apks = Array(apks.prefix(SplitSet.maxAPKs))
         }
-        guard let baseEntry = metadata.baseCandidates.lazy.compactMap({ path in apks.first { $0.name == path } }).first else {
+        // An old XAPK holds one APK named as its author liked, beside OBB files: a lone APK is the base.
+        let named = metadata.baseCandidates.lazy.compactMap { path in apks.first { $0.name == path } }.first
+        guard let baseEntry = named ?? (apks.count == 1 ? apks.first : nil) else {
             let names = apks.isEmpty ? "no APK at all" : "APKs " + apks.prefix(8).map(\.debugName).joined(separator: ", ")
             let wanted = metadata.baseCandidates.prefix(4).joined(separator: ", ")
             record.errors.append(Diagnostic(.error, "splits.no-base",
