@@ -49,7 +49,8 @@ public enum AABReader: PackageReader {
         let location = record.location.appending(path)
         guard entry.uncompressedSize <= UInt64(AAB.maxResourceTableBytes) else {
             record.warnings.append(Diagnostic(.warning, "aab.resources-too-large",
-                "\(path): \(entry.uncompressedSize) bytes, over the \(AAB.maxResourceTableBytes)-byte limit for decoding; labels are not resolved",
+                "\(path): \(entry.uncompressedSize) bytes, over the \(AAB.maxResourceTableBytes)-byte limit for decoding; "
+                    + "labels are not resolved",
                 location: location))
             return nil
         }
@@ -70,7 +71,8 @@ public enum AABReader: PackageReader {
     private static func readManifest(_ archive: ZipArchive, _ table: AAB.ResourceTable?, _ record: inout AppRecord) {
         let location = record.location
         guard let entry = archive.entry(named: manifestPath) else {
-            record.errors.append(Diagnostic(.error, "aab.no-manifest", "no \(manifestPath): not an App Bundle's base module", location: location))
+            record.errors.append(Diagnostic(.error, "aab.no-manifest",
+                "no \(manifestPath): not an App Bundle's base module", location: location))
             return
         }
         let manifest: AndroidManifest
@@ -111,7 +113,8 @@ public enum AABReader: PackageReader {
                 record.labels = table.labelsForEveryLocale(id)
                 if record.label == nil {
                     record.warnings.append(Diagnostic(.warning, "aab.unresolved-label",
-                        "the label refers to \(reference(id)), which resolves to no string (missing, a cycle, or more than \(archive.limits.maxReferenceDepth) references)",
+                        "the label refers to \(reference(id)), which resolves to no string (missing, a cycle, "
+                            + "or more than \(archive.limits.maxReferenceDepth) references)",
                         location: location))
                 }
             } else {

@@ -68,7 +68,8 @@ enum SplitSet {
     private static func bytes(of entry: Zip.Entry, in archive: ZipArchive, code: String, into metadata: inout Metadata) -> [UInt8]? {
         guard entry.uncompressedSize <= UInt64(maxMetadataBytes) else {
             metadata.diagnostics.append(Diagnostic(.warning, code,
-                "\(entry.debugName): \(entry.uncompressedSize) bytes, over the \(maxMetadataBytes)-byte limit for a table of contents; not read"))
+                "\(entry.debugName): \(entry.uncompressedSize) bytes, over the \(maxMetadataBytes)-byte limit "
+                    + "for a table of contents; not read"))
             return nil
         }
         do {
@@ -176,7 +177,9 @@ enum SplitSet {
         return metadata
     }
 
-    private static func jsonObject(_ archive: ZipArchive, _ entry: Zip.Entry, code: String, into metadata: inout Metadata) -> [String: Any]? {
+    private static func jsonObject(
+        _ archive: ZipArchive, _ entry: Zip.Entry, code: String, into metadata: inout Metadata
+    ) -> [String: Any]? {
         guard let data = bytes(of: entry, in: archive, code: code, into: &metadata) else { return nil }
         guard let value = try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed]),
             let object = value as? [String: Any]
