@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries: Debian -dev packages, found through pkg-config.
@@ -56,7 +57,10 @@ let package = Package(
         .target(name: "PresetScanFiling", dependencies: ["PresetScanCore"]),
         .target(
             name: "PresetScanApps",
-            dependencies: ["PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanFiling"]),
+            dependencies: [
+                "PresetScanCore", "PresetScanUnpack", "PresetScanCrypto", "PresetScanFiling",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
         .target(
             name: "PresetScanRegistry",
             dependencies: [

@@ -74,6 +74,11 @@ public enum PackageReaders {
             archive = try ZipArchive(source: source, limits: options.limits)
         } catch let error as ZipError {
             var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: source.size)
+            if error == .notAZip, let encrypted = SplitSetReader.encryptedAPKM(source: source, name: name, location: location) {
+                // APKMirror's first APKM format is encrypted as a whole: say so rather than "not a ZIP".
+                record.errors.append(encrypted)
+                return record
+            }
             let code = error == .notAZip ? "\(record.kind).not-a-zip" : "\(record.kind).zip-unreadable"
             record.errors.append(Diagnostic(.error, code, "\(error)", location: location))
             return record
