@@ -81,10 +81,10 @@ for extra in ipa xapk apks apkm aab; do
     case $extra in
         # The IPA's code is its executable: the library as a dylib (read for its string sections).
         ipa)  f=ipa/hello.ipa;    p="Payload/Hello.app/Frameworks/libbig.dylib=$work/libbig.dylib Payload/Hello.app/www/big.js=$work/big.js" ;;
-        xapk) f=splits/sample.xapk; p="__split__" ;;
-        apks) f=splits/sample.apks; p="__split__" ;;
-        apkm) f=splits/sample.apkm; p="__split__" ;;
-        aab)  f=aab/sample.aab;   p="base/lib/arm64-v8a/libbig.so=$so base/dex/classes2.dex=$dex" ;;
+        xapk) f=splits/app.xapk; p="__split__" ;;
+        apks) f=splits/app.apks; p="__split__" ;;
+        apkm) f=splits/app.apkm; p="__split__" ;;
+        aab)  f=aab/app.aab;   p="base/lib/arm64-v8a/libbig.so=$so base/dex/classes2.dex=$dex" ;;
     esac
     [[ -f "$root/Samples/$f" ]] || { echo "(no Samples/$f: $extra skipped)" >&2; continue; }
     sample[$extra]=$f; payload[$extra]=$p; kinds+=("$extra")

@@ -41,11 +41,15 @@ put apk/hello.apk               system/app/Hello/Hello.apk                 apk  
 put hap/entry-signed.hap        system/app/Approov/Approov.hap             hap  harmony  cn.example.harmony          ok
 put hap/library.hsp             system/app/Approov/shared.hsp              hsp  harmony  cn.example.harmony          ok
 put hap/bundle.app              preload/HarmonyBundle.app                  app  harmony  cn.example.harmony          ok
+put splits/app.xapk            system/app/SplitApp/SplitApp.xapk          xapk android  cn.example.split            ok
+put splits/app.apks            product/app/SplitSet/SplitSet.apks         apks android  cn.example.split            ok
+put aab/app.aab                preload/Bundle.aab                         aab  android  cn.example.bundle           ok
 put ipa/hello.ipa               preload/Hello.ipa                          ipa  ios      cn.example.ios.hello        ok
 put rpk/signed.rpk              system/app/QuickApp/QuickApp.rpk           rpk  quickapp cn.example.quick            ok
 put rpk/split.rpks              product/app/QuickSplit/QuickSplit.rpks     rpk  quickapp cn.example.quick.split      ok
 # Broken packages: each must be listed with an error (PS009), never skipped.
 put hap/no-bundle-name.hap      system/app/NoBundle/NoBundle.hap           hap  harmony  -                           error
+put splits/encrypted-zip.apkm  preload/Encrypted.apkm                     apkm android  -                           error
 put ipa/no-bundle-id.ipa        preload/NoBundleId.ipa                     ipa  ios      -                           error
 put rpk/not-json.rpk            system/app/BrokenQuick/BrokenQuick.rpk     rpk  quickapp -                           error
 
