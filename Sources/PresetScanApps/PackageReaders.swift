@@ -28,6 +28,13 @@ public protocol PackageReader: Sendable {
     static func accepts(_ archive: ZipArchive) -> Bool
     /// Reads the package. Never throws: what cannot be read is in the record's `errors`.
     static func read(archive: ZipArchive, location: Location, options: PackageReadOptions) -> AppRecord
+    /// Why `source`, named `name` and no ZIP at all, is still this kind but unreadable (an
+    /// encrypted APKM); nil for the generic "not a ZIP" error.
+    static func diagnoseNonZip(source: ByteSource, name: String, location: Location) -> Diagnostic?
+}
+
+extension PackageReader {
+    public static func diagnoseNonZip(source: ByteSource, name: String, location: Location) -> Diagnostic? { nil }
 }
 
 /// The package kinds presetscan reads, in detection order, and the one entry point that reads any.
@@ -74,9 +81,9 @@ public enum PackageReaders {
             archive = try ZipArchive(source: source, limits: options.limits)
         } catch let error as ZipError {
             var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: source.size)
-            if error == .notAZip, let encrypted = SplitSetReader.encryptedAPKM(source: source, name: name, location: location) {
-                // APKMirror's first APKM format is encrypted as a whole: say so rather than "not a ZIP".
-                record.errors.append(encrypted)
+            if error == .notAZip,
+               let reason = table.lazy.compactMap({ $0.diagnoseNonZip(source: source, name: name, location: location) }).first {
+                record.errors.append(reason)
                 return record
             }
             let code = error == .notAZip ? "\(record.kind).not-a-zip" : "\(record.kind).zip-unreadable"

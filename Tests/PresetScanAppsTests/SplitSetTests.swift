@@ -244,7 +244,7 @@ struct SplitSetTests {
         #expect(!SplitSet.EncryptedAPKMHeader.matches([0, 2]))
         let name = "x.apkm"
         let text = MemoryByteSource(Array("just some text, long enough to be mistaken for a header if we were careless.".utf8))
-        #expect(SplitSetReader.encryptedAPKM(source: text, name: name, location: Location(path: name)) == nil)
+        #expect(SplitSetReader.diagnoseNonZip(source: text, name: name, location: Location(path: name)) == nil)
     }
 }
 

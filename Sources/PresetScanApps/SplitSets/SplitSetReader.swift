@@ -39,9 +39,9 @@ public enum SplitSetReader: PackageReader {
         return apks.contains { $0 == "base.apk" || $0 == "splits/base-master.apk" }
     }
 
-    /// The error for an encrypted `.apkm` whose content is no ZIP (APKMirror's first format), for
-    /// `PackageReaders.read(source:...)`; nil when `source` is not one.
-    public static func encryptedAPKM(source: ByteSource, name: String, location: Location) -> Diagnostic? {
+    /// The error for an encrypted `.apkm` whose content is no ZIP (APKMirror's first format, encrypted
+    /// as a whole): "encrypted" rather than "not a ZIP"; nil when `source` is not one.
+    public static func diagnoseNonZip(source: ByteSource, name: String, location: Location) -> Diagnostic? {
         SplitSet.encryptedAPKM(source: source, name: name, location: location)
     }
 
