@@ -40,28 +40,3 @@ enum IPASamples {
     }
 }
 
-/// A ZIP of stored entries written in memory, so that a test can damage one entry's bytes and
-/// still hand the reader a well-formed archive. CRCs are zero: the reader does not check them.
-enum StoredZip {
-    static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-    static func le32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
-
-    static func make(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
-        var out: [UInt8] = []
-        var central: [UInt8] = []
-        for entry in entries {
-            let name = Array(entry.name.utf8)
-            let offset = out.count
-            out += le32(0x0403_4B50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(0)
-                + le32(entry.data.count) + le32(entry.data.count) + le16(name.count) + le16(0) + name + entry.data
-            central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(0)
-                + le32(entry.data.count) + le32(entry.data.count) + le16(name.count) + le16(0) + le16(0) + le16(0)
-                + le16(0) + le32(0) + le32(offset) + name
-        }
-        let centralOffset = out.count
-        out += central
-        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count) + le32(central.count)
-            + le32(centralOffset) + le16(0)
-        return out
-    }
-}

@@ -248,36 +248,3 @@ struct SplitSetTests {
     }
 }
 
-/// Stored-only ZIPs built in memory, to put a broken part into a real set.
-enum StoredZip {
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
-    }
-
-    static func build(_ entries: [(String, [UInt8])]) -> [UInt8] {
-        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-        func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
-        var out: [UInt8] = []
-        var central: [UInt8] = []
-        for (name, data) in entries {
-            let nameBytes = Array(name.utf8)
-            let crc = crc32(data)
-            let offset = UInt32(out.count)
-            out += le32(0x0403_4b50) + le16(20) + le16(0) + le16(0) + le32(0) + le32(crc)
-            out += le32(UInt32(data.count)) + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0) + nameBytes + data
-            central += le32(0x0201_4b50) + le16(20) + le16(20) + le16(0) + le16(0) + le32(0) + le32(crc)
-            central += le32(UInt32(data.count)) + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0) + le16(0)
-            central += le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
-        }
-        let cdOffset = UInt32(out.count)
-        out += central
-        out += le32(0x0605_4b50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
-        out += le32(UInt32(central.count)) + le32(cdOffset) + le16(0)
-        return out
-    }
-}

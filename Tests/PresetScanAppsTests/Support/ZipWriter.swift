@@ -43,3 +43,17 @@ struct ZipWriter {
 
 func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
 func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xff) } }
+
+/// Stored-only ZIPs built in memory from (name, bytes) pairs, to put a damaged part into an
+/// otherwise well-formed archive.
+enum StoredZip {
+    static func build(_ entries: [(String, [UInt8])]) -> [UInt8] {
+        var writer = ZipWriter()
+        for (name, data) in entries { writer.add(name, data) }
+        return writer.build()
+    }
+
+    static func make(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
+        build(entries.map { ($0.name, $0.data) })
+    }
+}
