@@ -370,14 +370,16 @@ private struct ImportState {
             isNew = true
         }
         if record.hasCertificate {
-            // The identifier id (8 bytes), then the certificate's own key bytes.
+            // The identifier id (8 bytes), then the certificate's own key bytes: which fields it has,
+            // the fingerprints present (their lengths are fixed by their algorithm: 32, 40, 64 hex
+            // digits, so no length prefix), then the public key.
             key.reset()
             key.append(identifierID)
             key.append(UInt8((record.certMD5 == nil ? 0 : 1) | (record.publicKey == nil ? 0 : 2)
                 | (record.certSHA1 == nil ? 0 : 4) | (record.certSHA256 == nil ? 0 : 8)))
-            key.append(lengthPrefixed: record.certMD5 ?? "")
-            key.append(lengthPrefixed: record.certSHA1 ?? "")
-            key.append(lengthPrefixed: record.certSHA256 ?? "")
+            if let md5 = record.certMD5 { key.append(last: md5) }
+            if let sha1 = record.certSHA1 { key.append(last: sha1) }
+            if let sha256 = record.certSHA256 { key.append(last: sha256) }
             key.append(last: record.publicKey ?? "")
             let index = Int(identifierID - 1)
             let isNewCertificate: Bool
