@@ -127,6 +127,18 @@ import Testing
         #expect(a.info.contentDigest == c.info.contentDigest)
     }
 
+    @Test func duplicateRowsAreFoundWithTheNewColumns() throws {
+        let scratch = Scratch()
+        let lines = Fixture.platformsCSV.split(separator: "\n").map(String.init)
+        // The HarmonyOS row again (a duplicate), and a second SHA-256 for cn.example.harmony (a new certificate).
+        let csv = Fixture.platformsCSV + lines[2] + "\n" + lines[4].replacingOccurrences(of: Fixture.sha256B, with: Fixture.sha256A) + "\n"
+        let summary = try Fixture.builder.build(records: [scratch.write("r.csv", csv)], to: scratch.path("s.sqlite"))
+        #expect(summary.duplicateRows == 1)
+        #expect(summary.certificateCount == 5)
+        let harmony = try Fixture.open(scratch.path("s.sqlite")).lookup(identifier: "cn.example.harmony", platform: .harmony)
+        #expect(harmony.first?.identifiers.first?.certificates.compactMap(\.sha256) == [Fixture.sha256A, Fixture.sha256B])
+    }
+
     @Test func diffNamesEachFingerprint() throws {
         let scratch = Scratch()
         let old = try Fixture.open(try Fixture.snapshot(in: scratch, name: "old.sqlite", csv: Fixture.platformsCSV))
