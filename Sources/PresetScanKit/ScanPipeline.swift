@@ -49,7 +49,10 @@ public struct ScanPipeline: Sendable {
             let record = package.record
             var filings: [FilingMatch] = []
             if let identifier = record.package {
-                filings = try registry.snapshot.lookup(identifier: identifier, platform: Evaluator.platform(of: record))
+                // The identifier on the app's own platform (SPEC §7); when it is not filed there, on
+                // every platform, so that PS001 can say where else it is filed.
+                filings = try registry.snapshot.lookup(identifier: identifier, platform: record.platform)
+                if filings.isEmpty { filings = try registry.snapshot.lookup(identifier: identifier) }
             }
             for number in record.filingNumbers where number.kind == .app && number.valid && known[number.canonical] == nil {
                 known[number.canonical] = try registry.snapshot.lookup(filingNumber: number.canonical) != nil

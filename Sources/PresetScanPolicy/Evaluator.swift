@@ -14,29 +14,61 @@ public struct RegistryMatch: Codable, Sendable, Equatable {
     public var approvedOn: String?
     public var platform: Platform
     public var identifier: String
-    /// Certificate MD5s (and public keys) filed for the identifier under this filing; empty: no certificate data.
+    /// Certificate fingerprints filed for the identifier on its platform under this filing, by
+    /// algorithm (SPEC §3: MD5 for Android, SHA-1 as iOS filings carry, SHA-256 for HarmonyOS);
+    /// all empty and no public key: no certificate data.
     public var filedCertificateMD5s: [String]
+    public var filedCertificateSHA1s: [String] = []
+    public var filedCertificateSHA256s: [String] = []
     public var filedPublicKeys: Int
-    /// nil when nothing could be compared (no certificate data, or an unsigned app).
+    /// nil when nothing could be compared (no certificate data, or an unsigned app and no
+    /// certificate data); false when certificate data is filed and no signer matches it.
     public var certificateMatched: Bool?
+
+    /// The filed fingerprints of `algorithm`.
+    public func filed(_ algorithm: FingerprintAlgorithm) -> [String] {
+        switch algorithm {
+        case .md5: filedCertificateMD5s
+        case .sha1: filedCertificateSHA1s
+        case .sha256: filedCertificateSHA256s
+        }
+    }
+
+    /// The algorithms of which a fingerprint is filed, MD5 first.
+    public var filedAlgorithms: [FingerprintAlgorithm] { FingerprintAlgorithm.allCases.filter { !filed($0).isEmpty } }
+
+    /// Whether the registry holds any certificate data (a fingerprint or a public key) for the app.
+    public var hasCertificateData: Bool { !filedAlgorithms.isEmpty || filedPublicKeys > 0 }
 }
 
 /// One app package with its verdict: what every scan report shows per app.
 public struct AssessedApp: Sendable, Equatable {
     public var record: AppRecord
     public var sha256: String?
-    public var platform: Platform
     public var verdict: Verdict
     public var match: RegistryMatch?
     public var findings: [Finding]
 
-    public init(record: AppRecord, sha256: String?, platform: Platform, verdict: Verdict, match: RegistryMatch?, findings: [Finding]) {
+    /// The platform the app is built for and filed under: the record's.
+    public var platform: Platform { record.platform }
+
+    public init(record: AppRecord, sha256: String?, verdict: Verdict, match: RegistryMatch?, findings: [Finding]) {
         self.record = record
         self.sha256 = sha256
-        self.platform = platform
         self.verdict = verdict
         self.match = match
         self.findings = findings
+    }
+}
+
+extension Signer {
+    /// This certificate's digest of `algorithm`, lower-case hex.
+    public func fingerprint(_ algorithm: FingerprintAlgorithm) -> String {
+        switch algorithm {
+        case .md5: md5.lowercased()
+        case .sha1: sha1.lowercased()
+        case .sha256: sha256.lowercased()
+        }
     }
 }
 
@@ -55,22 +87,20 @@ public struct Evaluator: Sendable {
         self.baseline = baseline
     }
 
-    /// The platform a package kind is filed under.
-    public static func platform(of record: AppRecord) -> Platform {
-        switch record.kind {
-        case "hap", "app": .harmony
-        case "ipa": .ios
-        case "rpk": .quickapp
-        default: .android
-        }
-    }
-
-    /// Judges one app. `filings` are the registry's filings of the app's identifier on its platform;
-    /// `isFiled` tells whether a canonical app filing number is in the registry at all.
+    /// Judges one app on its platform (`record.platform`, SPEC §7).
+    ///
+    /// `filings` are the registry's filings of the app's identifier: those on the app's platform
+    /// decide; filings on other platforms only say where else it is filed (a HarmonyOS app filed
+    /// only for Android is unfiled, and its PS001 names the Android filing). `isFiled` tells whether
+    /// a canonical app filing number is in the registry at all.
+    ///
+    /// Precedence (SPEC §4): the registry speaks first. A matching active filing makes the app
+    /// `filed` whatever the policy says; an exemption or waiver only decides the verdict of an app
+    /// that would otherwise fail, and what it suppresses stays listed with the reason.
     public func assess(
         _ record: AppRecord, sha256: String? = nil, filings: [FilingMatch], isFiled: (String) -> Bool
     ) -> AssessedApp {
-        let platform = Self.platform(of: record)
+        let platform = record.platform
         let location = record.location
         var findings: [Finding] = []
         let subject = record.package.map { "\(platform.rawValue):\($0)" }
@@ -84,33 +114,29 @@ public struct Evaluator: Sendable {
             if record.errors.isEmpty {
                 findings.append(Finding(.PS009, "the package's identifier could not be read", location: location))
             }
-            return finish(AssessedApp(record: record, sha256: sha256, platform: platform, verdict: .unfiled, match: nil,
-                                      findings: findings))
+            return finish(AssessedApp(record: record, sha256: sha256, verdict: .unfiled, match: nil, findings: findings))
         }
 
-        let signerMD5s = Set(record.signers.map { $0.md5.lowercased() })
         let unsigned = record.signers.isEmpty
         if unsigned {
             findings.append(Finding(.PS008, "\(identifier) has no verifiable signer certificate; its certificate cannot be checked",
                                     location: location, subject: subject))
         }
 
+        // Only a filing of this identifier on this platform can match (SPEC §7).
+        let onPlatform = filings.filter { filing in
+            filing.identifiers.contains { $0.identifier == identifier && $0.platform == platform }
+        }
         var verdict = Verdict.unfiled
         var match: RegistryMatch?
-        let candidates = filings.map {
-            candidate($0, identifier: identifier, platform: platform, signers: record.signers, signerMD5s: signerMD5s)
-        }
+        let candidates = onPlatform.map { candidate($0, identifier: identifier, platform: platform, signers: record.signers) }
         if let best = candidates.max(by: { a, b in (a.score, b.match.filingNumber) < (b.score, a.match.filingNumber) }) {
             match = best.match
             let certificatePasses = best.match.certificateMatched != false
             let active = best.match.status == .active
             if !certificatePasses {
                 verdict = .certificateMismatch
-                let filed = best.match.filedCertificateMD5s.joined(separator: ", ")
-                let actual = signerMD5s.sorted().joined(separator: ", ")
-                findings.append(Finding(
-                    .PS002, "\(identifier) is filed as \(best.match.filingNumber) with certificate MD5 \(filed.isEmpty ? "(public key only)" : filed), but is signed with \(actual)",
-                    location: location, subject: subject, evidence: ["filingNumber": best.match.filingNumber, "certMD5": actual]))
+                findings.append(mismatch(best.match, signers: record.signers, location: location, subject: subject))
             }
             if !active {
                 if certificatePasses { verdict = .filingNotActive }
@@ -120,11 +146,10 @@ public struct Evaluator: Sendable {
             }
             if certificatePasses && active { verdict = .filed }
         } else {
-            findings.append(Finding(.PS001, "\(identifier) is not in the registry (\(platform.rawValue))", location: location,
-                                    subject: subject, evidence: ["identifier": identifier]))
+            findings.append(unfiled(identifier, platform: platform, filings: filings, location: location, subject: subject))
         }
 
-        let filedNumbers = Set(filings.map(\.filing.number))
+        let filedNumbers = Set(onPlatform.map(\.filing.number))
         for number in record.filingNumbers where number.kind == .app {
             let source = number.sources.first?.source ?? ""
             if !number.valid {
@@ -146,20 +171,23 @@ public struct Evaluator: Sendable {
             }
         }
 
-        var app = AssessedApp(record: record, sha256: sha256, platform: platform, verdict: verdict, match: match, findings: findings)
+        var app = AssessedApp(record: record, sha256: sha256, verdict: verdict, match: match, findings: findings)
+        // The registry speaks first: a filed app keeps its verdict, and the policy only steps in
+        // where something would fail. PS009 is left out: an unread input is never hidden.
+        let wouldFail = verdict != .filed || findings.contains { $0.rule != .PS009 && policy.failOn.contains($0.rule) }
+        guard wouldFail else { return finish(app) }
         let readable = record.errors.isEmpty
+        var decision: (verdict: Verdict, suppression: Suppression)?
         if let exemption = policy.exemption(for: identifier, platform: platform) {
-            app.verdict = .exempt
-            suppress(&app.findings, Suppression(.exemption, "exempt by policy (\(exemption.identifier)): \(exemption.reason)"))
+            decision = (.exempt, Suppression(.exemption, "exempt by policy (\(exemption.identifier)): \(exemption.reason)"))
         } else if policy.exemptWithoutInternet && readable && !record.usesInternet {
-            app.verdict = .exempt
-            suppress(&app.findings, Suppression(.exemption, "requests no network permission (exemptWithoutInternet)"))
+            decision = (.exempt, Suppression(.exemption, "requests no network permission (exemptWithoutInternet)"))
         } else if let waiver = activeWaiver(for: identifier, signers: record.signers) {
-            if app.verdict != .filed || app.findings.contains(where: { $0.rule != .PS009 }) {
-                if app.verdict != .filed { app.verdict = .waived }
-                suppress(&app.findings, Suppression(
-                    .waiver, "waived until \(waiver.expires.text) (owner \(waiver.owner)): \(waiver.reason)"))
-            }
+            decision = (.waived, Suppression(.waiver, "waived until \(waiver.expires.text) (owner \(waiver.owner)): \(waiver.reason)"))
+        }
+        if let decision {
+            if app.verdict != .filed { app.verdict = decision.verdict }
+            suppress(&app.findings, decision.suppression)
         }
         return finish(app)
     }
@@ -192,24 +220,89 @@ public struct Evaluator: Sendable {
         var score: Int
     }
 
-    private func candidate(
-        _ filing: FilingMatch, identifier: String, platform: Platform, signers: [Signer], signerMD5s: Set<String>
-    ) -> Candidate {
+    private func candidate(_ filing: FilingMatch, identifier: String, platform: Platform, signers: [Signer]) -> Candidate {
         let certificates = filing.identifiers.filter { $0.identifier == identifier && $0.platform == platform }
             .flatMap(\.certificates)
-        let md5s = Array(Set(certificates.compactMap(\.md5))).sorted()
+        func filed(_ algorithm: FingerprintAlgorithm) -> [String] {
+            Array(Set(certificates.compactMap { $0.fingerprint(algorithm)?.lowercased() })).sorted()
+        }
         let keys = certificates.compactMap(\.publicKey)
         var matched: Bool?
-        if !certificates.isEmpty && !signers.isEmpty {
-            matched = md5s.contains { signerMD5s.contains($0) } || keys.contains { key in signers.contains { Self.publicKey(key, matches: $0) } }
+        if !certificates.isEmpty {
+            // SPEC §4: with certificate data filed, an app with no readable signer does not pass either.
+            matched = certificates.contains { certificate in signers.contains { Self.certificate(certificate, matches: $0) } }
         }
         let match = RegistryMatch(
             filingNumber: filing.filing.number, appName: filing.filing.appName, sponsor: filing.filing.sponsor,
             status: filing.filing.status, approvedOn: filing.filing.approvedOn, platform: platform, identifier: identifier,
-            filedCertificateMD5s: md5s, filedPublicKeys: keys.count, certificateMatched: matched)
+            filedCertificateMD5s: filed(.md5), filedCertificateSHA1s: filed(.sha1), filedCertificateSHA256s: filed(.sha256),
+            filedPublicKeys: keys.count, certificateMatched: matched)
         // A matching certificate says more than an active status: it is this app's filing.
         let score = (matched != false ? 2 : 0) + (filing.filing.status == .active ? 1 : 0)
         return Candidate(match: match, score: score)
+    }
+
+    /// A filed certificate matches a signer when one of its fingerprints equals the signer's digest
+    /// of the same algorithm (MD5, SHA-1, SHA-256: SPEC §3), or its public key is the signer's.
+    static func certificate(_ filed: FiledCertificate, matches signer: Signer) -> Bool {
+        for algorithm in FingerprintAlgorithm.allCases {
+            if let fingerprint = filed.fingerprint(algorithm), fingerprint.lowercased() == signer.fingerprint(algorithm) { return true }
+        }
+        if let key = filed.publicKey, publicKey(key, matches: signer) { return true }
+        return false
+    }
+
+    /// PS002, naming the fingerprints of the algorithms compared: the filed ones and the signers'.
+    private func mismatch(_ match: RegistryMatch, signers: [Signer], location: Location, subject: String?) -> Finding {
+        let algorithms = match.filedAlgorithms
+        var evidence = ["filingNumber": match.filingNumber]
+        let filedText: String
+        let signedText: String
+        if algorithms.isEmpty {
+            // Only public keys are filed.
+            let keys = Array(Set(signers.map { $0.publicKeySha256.lowercased() })).sorted()
+            filedText = match.filedPublicKeys == 1 ? "a public key only" : "\(match.filedPublicKeys) public keys only"
+            signedText = keys.isEmpty ? "no readable signer certificate" : "public key SHA-256 \(keys.joined(separator: ", "))"
+            evidence["publicKeySha256"] = keys.joined(separator: ", ")
+        } else {
+            var filedParts = algorithms.map { "\($0.name) \(match.filed($0).joined(separator: ", "))" }
+            if match.filedPublicKeys > 0 { filedParts.append(match.filedPublicKeys == 1 ? "public key" : "\(match.filedPublicKeys) public keys") }
+            filedText = "certificate " + filedParts.joined(separator: " / ")
+            var signedParts: [String] = []
+            for algorithm in algorithms {
+                let actual = Array(Set(signers.map { $0.fingerprint(algorithm) })).sorted().joined(separator: ", ")
+                // The evidence key of each algorithm compared: certMD5, certSHA1, certSHA256.
+                evidence["cert" + algorithm.name.replacingOccurrences(of: "-", with: "")] = actual
+                signedParts.append(algorithms.count == 1 ? actual : "\(algorithm.name) \(actual)")
+            }
+            signedText = signers.isEmpty ? "no readable signer certificate" : signedParts.joined(separator: " / ")
+        }
+        let verb = signers.isEmpty ? "has" : "is signed with"
+        return Finding(
+            .PS002, "\(match.identifier) is filed as \(match.filingNumber) with \(filedText), but \(verb) \(signedText)",
+            location: location, subject: subject, evidence: evidence)
+    }
+
+    /// PS001; when the identifier is filed on other platforms only, it names them and their filings.
+    private func unfiled(
+        _ identifier: String, platform: Platform, filings: [FilingMatch], location: Location, subject: String?
+    ) -> Finding {
+        var elsewhere: [Platform: Set<String>] = [:]
+        for filing in filings {
+            for filed in filing.identifiers where filed.identifier == identifier && filed.platform != platform {
+                elsewhere[filed.platform, default: []].insert(filing.filing.number)
+            }
+        }
+        guard !elsewhere.isEmpty else {
+            return Finding(.PS001, "\(identifier) is not in the registry (\(platform.rawValue))", location: location,
+                           subject: subject, evidence: ["identifier": identifier])
+        }
+        let platforms = elsewhere.keys.sorted()
+        let listed = platforms.map { "\($0.rawValue) (\((elsewhere[$0] ?? []).sorted().joined(separator: ", ")))" }
+        return Finding(
+            .PS001, "\(identifier) is filed only for \(listed.joined(separator: ", ")), not for \(platform.rawValue)",
+            location: location, subject: subject,
+            evidence: ["identifier": identifier, "filedPlatforms": platforms.map(\.rawValue).joined(separator: ",")])
     }
 
     /// A filed key is an RSA modulus in hex or a base64 SubjectPublicKeyInfo (SPEC §3).

@@ -2,7 +2,7 @@ import PresetScanFiling
 
 /// A column of the records a user imports (SPEC §3), with the header names accepted for it.
 enum RecordColumn: Int, CaseIterable, Sendable {
-    case filingNumber, appName, sponsor, platform, identifier, certMD5, publicKey, status, approvedOn
+    case filingNumber, appName, sponsor, platform, identifier, certMD5, certSHA1, certSHA256, publicKey, status, approvedOn
 
     /// The English name first, then the aliases; all compared after `RecordColumn.key(_:)`.
     var names: [String] {
@@ -12,7 +12,9 @@ enum RecordColumn: Int, CaseIterable, Sendable {
         case .sponsor: ["sponsor", "主办单位名称", "主办单位"]
         case .platform: ["platform", "平台"]
         case .identifier: ["identifier", "包名", "Bundle ID", "bundle_id", "package"]
-        case .certMD5: ["cert_md5", "签名MD5", "签名MD5值", "MD5"]
+        case .certMD5: ["cert_md5", "签名MD5", "签名MD5值", "MD5", "证书指纹"]
+        case .certSHA1: ["cert_sha1", "签名SHA1", "SHA1"]
+        case .certSHA256: ["cert_sha256", "签名SHA256", "SHA256"]
         case .publicKey: ["public_key", "公钥", "平台公钥"]
         case .status: ["status", "状态"]
         case .approvedOn: ["approved_on", "审核日期", "审核通过日期"]
@@ -102,12 +104,21 @@ struct RecordNormalizer {
         }
         if let problem = Self.identifierProblem(identifier) { return .failure(RowRejection(problem)) }
 
-        var certMD5: String?
+        var fingerprints = Fingerprints()
         if let text = value(.certMD5) {
-            guard let md5 = Self.normalizedMD5(text) else {
-                return .failure(RowRejection("cert_md5 \"\(text.prefix(80))\" is not 32 hex digits"))
+            guard let hex = Self.normalizedHex(text) else {
+                return .failure(RowRejection("cert_md5 \"\(text.prefix(80))\" is not a hex fingerprint (32, 40 or 64 hex digits)"))
             }
-            certMD5 = md5
+            guard let algorithm = FingerprintAlgorithm(hexDigits: hex.utf8.count) else {
+                return .failure(RowRejection(
+                    "cert_md5 \"\(text.prefix(80))\" has \(hex.utf8.count) hex digits; a certificate fingerprint has 32 (MD5), 40 (SHA-1) or 64 (SHA-256)"))
+            }
+            fingerprints[algorithm] = hex
+        }
+        if let rejection = Self.addFingerprint(value(.certSHA1), column: .certSHA1, algorithm: .sha1, to: &fingerprints)
+            ?? Self.addFingerprint(value(.certSHA256), column: .certSHA256, algorithm: .sha256, to: &fingerprints)
+        {
+            return .failure(rejection)
         }
         var publicKey: String?
         if let text = value(.publicKey) {
@@ -133,7 +144,23 @@ struct RecordNormalizer {
         }
         return .success(RegistryRecord(
             filingNumber: filingNumber, appName: appName, sponsor: sponsor, platform: platform, identifier: identifier,
-            certMD5: certMD5, publicKey: publicKey, status: status, approvedOn: approvedOn))
+            certMD5: fingerprints.md5, certSHA1: fingerprints.sha1, certSHA256: fingerprints.sha256, publicKey: publicKey,
+            status: status, approvedOn: approvedOn))
+    }
+
+    /// Adds the fingerprint of a `cert_sha1`/`cert_sha256` field, or says why the row is bad.
+    private static func addFingerprint(
+        _ text: String?, column: RecordColumn, algorithm: FingerprintAlgorithm, to fingerprints: inout Fingerprints
+    ) -> RowRejection? {
+        guard let text else { return nil }
+        guard let hex = normalizedHex(text), hex.utf8.count == algorithm.hexDigits else {
+            return RowRejection("\(column.name) \"\(text.prefix(80))\" is not \(algorithm.hexDigits) hex digits")
+        }
+        if let fromMD5Column = fingerprints[algorithm], fromMD5Column != hex {
+            return RowRejection("cert_md5 holds a \(algorithm.name) (\(fromMD5Column)) that differs from \(column.name) (\(hex))")
+        }
+        fingerprints[algorithm] = hex
+        return nil
     }
 
     /// Why `identifier` cannot be a package name or bundle id (whitespace or control characters inside, too long).
@@ -149,12 +176,22 @@ struct RecordNormalizer {
 
     /// Lower-case hex without separators (`:`, `-`, spaces), or nil if that is not 16 bytes of hex.
     static func normalizedMD5(_ text: String) -> String? {
-        // Fast path: already 32 lower-case hex digits, its own normal form.
-        if text.utf8.count == 32, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
+        guard let hex = normalizedHex(text), hex.utf8.count == 32 else { return nil }
+        return hex
+    }
+
+    /// A fingerprint as lower-case hex without separators (`:`, `-`, spaces), or nil if it holds
+    /// anything else or more than 128 digits (twice the longest fingerprint, SHA-256: the caller names
+    /// the length of anything that long).
+    static func normalizedHex(_ text: String) -> String? {
+        // Fast path: already lower-case hex of a fingerprint's length, its own normal form.
+        let count = text.utf8.count
+        if count == 32 || count == 40 || count == 64,
+           text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) {
             return text
         }
         var out: [UInt8] = []
-        out.reserveCapacity(32)
+        out.reserveCapacity(64)
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): out.append(b)
@@ -162,9 +199,9 @@ struct RecordNormalizer {
             case UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: "\t"): continue
             default: return nil
             }
-            if out.count > 32 { return nil }
+            if out.count > 128 { return nil }
         }
-        return out.count == 32 ? String(decoding: out, as: UTF8.self) : nil
+        return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
     }
 
     /// A hex modulus as lower-case hex (separators removed); a PEM or base64 key as bare base64.
@@ -200,4 +237,61 @@ struct RecordNormalizer {
 struct RowRejection: Error {
     var reason: String
     init(_ reason: String) { self.reason = reason }
+}
+
+/// The digest a certificate fingerprint is, told by its length (SPEC §3 `cert_md5`).
+public enum FingerprintAlgorithm: String, Sendable, Codable, CaseIterable, Comparable {
+    case md5, sha1, sha256
+
+    public init?(hexDigits: Int) {
+        switch hexDigits {
+        case 32: self = .md5
+        case 40: self = .sha1
+        case 64: self = .sha256
+        default: return nil
+        }
+    }
+
+    public var hexDigits: Int {
+        switch self {
+        case .md5: 32
+        case .sha1: 40
+        case .sha256: 64
+        }
+    }
+
+    /// `MD5`, `SHA-1`, `SHA-256`: as people write them.
+    public var name: String {
+        switch self {
+        case .md5: "MD5"
+        case .sha1: "SHA-1"
+        case .sha256: "SHA-256"
+        }
+    }
+
+    public static func < (a: FingerprintAlgorithm, b: FingerprintAlgorithm) -> Bool { a.hexDigits < b.hexDigits }
+}
+
+/// One row's fingerprints by algorithm.
+struct Fingerprints {
+    var md5: String?
+    var sha1: String?
+    var sha256: String?
+
+    subscript(algorithm: FingerprintAlgorithm) -> String? {
+        get {
+            switch algorithm {
+            case .md5: md5
+            case .sha1: sha1
+            case .sha256: sha256
+            }
+        }
+        set {
+            switch algorithm {
+            case .md5: md5 = newValue
+            case .sha1: sha1 = newValue
+            case .sha256: sha256 = newValue
+            }
+        }
+    }
 }

@@ -66,8 +66,11 @@ public struct RegistryRecord: Sendable, Hashable {
     public var platform: Platform
     /// Package name or bundle id, only surrounding whitespace removed (package names are case-sensitive).
     public var identifier: String
-    /// Lower-case hex, no separators; `nil` when the row has none.
+    /// Certificate fingerprints, lower-case hex without separators; `nil` when the row has none.
+    /// `cert_md5` holds whichever its length says (SPEC §3): 32 digits MD5, 40 SHA-1, 64 SHA-256.
     public var certMD5: String?
+    public var certSHA1: String?
+    public var certSHA256: String?
     /// Lower-case hex RSA modulus, or base64 SubjectPublicKeyInfo without PEM armour or whitespace.
     public var publicKey: String?
     public var status: FilingStatus
@@ -76,7 +79,8 @@ public struct RegistryRecord: Sendable, Hashable {
 
     public init(
         filingNumber: String, appName: String, sponsor: String, platform: Platform = .android, identifier: String,
-        certMD5: String? = nil, publicKey: String? = nil, status: FilingStatus = .active, approvedOn: String? = nil
+        certMD5: String? = nil, certSHA1: String? = nil, certSHA256: String? = nil, publicKey: String? = nil,
+        status: FilingStatus = .active, approvedOn: String? = nil
     ) {
         self.filingNumber = filingNumber
         self.appName = appName
@@ -84,10 +88,15 @@ public struct RegistryRecord: Sendable, Hashable {
         self.platform = platform
         self.identifier = identifier
         self.certMD5 = certMD5
+        self.certSHA1 = certSHA1
+        self.certSHA256 = certSHA256
         self.publicKey = publicKey
         self.status = status
         self.approvedOn = approvedOn
     }
+
+    /// Whether the row files a certificate: a fingerprint or a public key.
+    var hasCertificate: Bool { certMD5 != nil || certSHA1 != nil || certSHA256 != nil || publicKey != nil }
 }
 
 /// A row that could not be imported: where it is and why.

@@ -43,6 +43,9 @@ public struct SnapshotInfo: Sendable, Equatable {
     /// Filings per status.
     public var countsByStatus: [String: Int]
     public var signature: SignatureState
+    /// Certificate rows holding an `md5`, `sha1`, `sha256`, `publicKey` (a row may hold several);
+    /// empty for a schema 1 snapshot, which did not count them.
+    public var countsByFingerprint: [String: Int] = [:]
 
     /// SPEC §3: past this age a snapshot is a warning in every report.
     public static let staleAfterDays = 30
@@ -68,18 +71,35 @@ public struct Filing: Sendable, Hashable, Codable {
     }
 }
 
-/// A filed certificate of an identifier: its MD5, its public key, or both.
+/// A filed certificate of an identifier: its fingerprints (MD5, SHA-1, SHA-256, as the sponsor
+/// filed them, SPEC §3), its public key, or several of these.
 public struct FiledCertificate: Sendable, Hashable, Codable, Comparable {
     public var md5: String?
+    public var sha1: String?
+    public var sha256: String?
     public var publicKey: String?
 
-    public init(md5: String? = nil, publicKey: String? = nil) {
+    public init(md5: String? = nil, sha1: String? = nil, sha256: String? = nil, publicKey: String? = nil) {
         self.md5 = md5
+        self.sha1 = sha1
+        self.sha256 = sha256
         self.publicKey = publicKey
     }
 
+    /// The filed fingerprint of `algorithm`, if any.
+    public func fingerprint(_ algorithm: FingerprintAlgorithm) -> String? {
+        switch algorithm {
+        case .md5: md5
+        case .sha1: sha1
+        case .sha256: sha256
+        }
+    }
+
+    /// Names of `SnapshotInfo.countsByFingerprint`, in the order the builder tallies them.
+    static let countKeys = ["md5", "sha1", "sha256", "publicKey"]
+
     public static func < (a: FiledCertificate, b: FiledCertificate) -> Bool {
-        (a.md5 ?? "", a.publicKey ?? "") < (b.md5 ?? "", b.publicKey ?? "")
+        (a.md5 ?? "", a.sha1 ?? "", a.sha256 ?? "", a.publicKey ?? "") < (b.md5 ?? "", b.sha1 ?? "", b.sha256 ?? "", b.publicKey ?? "")
     }
 }
 
@@ -175,7 +195,9 @@ public final class RegistrySnapshot: Sendable {
         guard version <= SnapshotSchema.version else {
             throw .newerSchema(path: path, found: version, supported: SnapshotSchema.version)
         }
-        guard version >= 1 else { throw .notASnapshot(path: path, detail: "schema_version \(version)") }
+        guard version >= SnapshotSchema.oldestReadable else {
+            throw .notASnapshot(path: path, detail: "schema_version \(version); this presetscan reads \(SnapshotSchema.oldestReadable) to \(SnapshotSchema.version)")
+        }
         guard let builtText = metadata[SnapshotSchema.Key.builtAt], let builtAt = RegistryDate(text: builtText) else {
             throw .notASnapshot(path: path, detail: "no valid built_at in metadata")
         }
@@ -193,7 +215,7 @@ public final class RegistrySnapshot: Sendable {
             certificateCount: count(SnapshotSchema.Key.certificateCount),
             countsByPlatform: Self.counts(metadata[SnapshotSchema.Key.countsByPlatform]),
             countsByStatus: Self.counts(metadata[SnapshotSchema.Key.countsByStatus]),
-            signature: signature)
+            signature: signature, countsByFingerprint: Self.counts(metadata[SnapshotSchema.Key.countsByFingerprint]))
         self.pool = pool
     }
 
@@ -231,20 +253,36 @@ public final class RegistrySnapshot: Sendable {
                 """
             var arguments: StatementArguments = [key]
             if let platform { arguments += [platform.rawValue] }
-            return try Self.matches(db, rows: Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments))
+            return try matches(db, rows: Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments))
         }
     }
 
     /// Identifiers filed with the certificate of this MD5 (any case, colons allowed), with their filings.
     public func lookup(certificateMD5 text: String) throws(RegistryError) -> [FilingMatch] {
         guard let md5 = RecordNormalizer.normalizedMD5(text) else { return [] }
+        return try lookup(fingerprint: md5, algorithm: .md5)
+    }
+
+    /// Identifiers filed with a certificate of this fingerprint; its length says the algorithm
+    /// (32 hex digits MD5, 40 SHA-1, 64 SHA-256; any case, colons allowed). Empty for anything else.
+    public func lookup(certificateFingerprint text: String) throws(RegistryError) -> [FilingMatch] {
+        guard let hex = RecordNormalizer.normalizedHex(text), let algorithm = FingerprintAlgorithm(hexDigits: hex.utf8.count) else {
+            return []
+        }
+        return try lookup(fingerprint: hex, algorithm: algorithm)
+    }
+
+    private func lookup(fingerprint: String, algorithm: FingerprintAlgorithm) throws(RegistryError) -> [FilingMatch] {
+        // A schema 1 snapshot has MD5s only.
+        guard algorithm == .md5 || info.schemaVersion >= 2 else { return [] }
+        let column = "cert_\(algorithm.rawValue)"
         return try query { db in
             let sql = """
                 SELECT i.id, i.platform, i.identifier, f.filing_number, f.app_name, f.sponsor, f.status, f.approved_on
                 FROM certificates c JOIN identifiers i ON i.id = c.identifier_id JOIN filings f ON f.id = i.filing_id
-                WHERE c.cert_md5 = ?
+                WHERE c.\(column) = ?
                 """
-            return try Self.matches(db, rows: Row.fetchAll(db.cachedStatement(sql: sql), arguments: [md5]))
+            return try matches(db, rows: Row.fetchAll(db.cachedStatement(sql: sql), arguments: [fingerprint]))
         }
     }
 
@@ -257,7 +295,7 @@ public final class RegistrySnapshot: Sendable {
                 FROM filings f LEFT JOIN identifiers i ON i.filing_id = f.id
                 WHERE f.filing_number = ?
                 """
-            return try Self.matches(db, rows: Row.fetchAll(db.cachedStatement(sql: sql), arguments: [number])).first
+            return try matches(db, rows: Row.fetchAll(db.cachedStatement(sql: sql), arguments: [number])).first
         }
     }
 
@@ -273,11 +311,11 @@ public final class RegistrySnapshot: Sendable {
     }
 
     /// Groups rows of (identifier id, platform, identifier, filing columns) by filing, adding certificates.
-    private static func matches(_ db: Database, rows: [Row]) throws -> [FilingMatch] {
+    private func matches(_ db: Database, rows: [Row]) throws -> [FilingMatch] {
         var order: [String] = []
         var byNumber: [String: FilingMatch] = [:]
         let certificates = try db.cachedStatement(
-            sql: "SELECT cert_md5, public_key FROM certificates WHERE identifier_id = ?")
+            sql: "SELECT \(SnapshotSchema.certificateColumns(version: info.schemaVersion)) FROM certificates WHERE identifier_id = ?")
         for row in rows {
             guard let number: String = row[3] else { continue }
             if byNumber[number] == nil {
@@ -291,7 +329,7 @@ public final class RegistrySnapshot: Sendable {
                   let identifier: String = row[2]
             else { continue }
             let certs = try Row.fetchAll(certificates, arguments: [id])
-                .map { FiledCertificate(md5: $0[0], publicKey: $0[1]) }.sorted()
+                .map { FiledCertificate(md5: $0[0], sha1: $0[1], sha256: $0[2], publicKey: $0[3]) }.sorted()
             byNumber[number]?.identifiers.append(FiledIdentifier(platform: platform, identifier: identifier, certificates: certs))
         }
         return order.compactMap { byNumber[$0] }.map { match in
@@ -341,26 +379,30 @@ enum SQLiteHeader {
 /// A free-text lookup (`registry lookup`), read as the key it most plausibly is.
 public enum RegistryQuery: Sendable, Equatable {
     case filingNumber(String)
-    case certificateMD5(String)
+    /// A certificate fingerprint, lower-case hex, of the algorithm its length says.
+    case certificate(FingerprintAlgorithm, String)
     case identifier(String)
 
-    /// An app filing number (in any of its written forms) first, then 32 hex digits, else an identifier.
+    /// An app filing number (in any of its written forms) first, then 32, 40 or 64 hex digits (a
+    /// certificate MD5, SHA-1 or SHA-256), else an identifier.
     public init(text: String) {
         let trimmed = text.trimmingWhitespace()
         if case let .success(canonical) = FilingNumberValidator().canonical(trimmed) {
             self = .filingNumber(canonical)
-        } else if let md5 = RecordNormalizer.normalizedMD5(trimmed) {
-            self = .certificateMD5(md5)
+        } else if let hex = RecordNormalizer.normalizedHex(trimmed), let algorithm = FingerprintAlgorithm(hexDigits: hex.utf8.count) {
+            self = .certificate(algorithm, hex)
         } else {
             self = .identifier(trimmed)
         }
     }
 
-    /// `filingNumber`, `certMD5` or `identifier`.
+    /// `filingNumber`, `certMD5`, `certSHA1`, `certSHA256` or `identifier`.
     public var kind: String {
         switch self {
         case .filingNumber: "filingNumber"
-        case .certificateMD5: "certMD5"
+        case .certificate(.md5, _): "certMD5"
+        case .certificate(.sha1, _): "certSHA1"
+        case .certificate(.sha256, _): "certSHA256"
         case .identifier: "identifier"
         }
     }
@@ -371,7 +413,7 @@ extension RegistrySnapshot {
     public func lookup(_ query: RegistryQuery, platform: Platform? = nil) throws(RegistryError) -> [FilingMatch] {
         switch query {
         case let .filingNumber(number): try lookup(filingNumber: number).map { [$0] } ?? []
-        case let .certificateMD5(md5): try lookup(certificateMD5: md5)
+        case let .certificate(algorithm, hex): try lookup(fingerprint: hex, algorithm: algorithm)
         case let .identifier(identifier): try lookup(identifier: identifier, platform: platform)
         }
     }

@@ -157,6 +157,7 @@ public struct SnapshotBuilder: Sendable {
             (SnapshotSchema.Key.certificateCount, String(state.certificateCount)),
             (SnapshotSchema.Key.countsByPlatform, json(state.platformCounts)),
             (SnapshotSchema.Key.countsByStatus, json(state.statusCounts)),
+            (SnapshotSchema.Key.countsByFingerprint, json(state.fingerprintCounts)),
             (SnapshotSchema.Key.generator, "presetscan registry build"),
         ]
         let insert = try db.makeStatement(sql: "INSERT INTO metadata (key, value) VALUES (?, ?)")
@@ -174,7 +175,8 @@ private struct Inserter {
         filing = try BulkInsert(
             db, table: "filings", columns: ["id", "filing_number", "app_name", "sponsor", "status", "approved_on"])
         identifier = try BulkInsert(db, table: "identifiers", columns: ["id", "filing_id", "platform", "identifier"])
-        certificate = try BulkInsert(db, table: "certificates", columns: ["identifier_id", "cert_md5", "public_key"])
+        certificate = try BulkInsert(
+            db, table: "certificates", columns: ["identifier_id", "cert_md5", "cert_sha1", "cert_sha256", "public_key"])
     }
 
     /// Writes the rows still buffered; before the indexes are built.
@@ -240,6 +242,10 @@ private struct ImportState {
     var platformCounts: [String: Int] { Self.counts(platformTally, names: Platform.allCases.map(\.rawValue)) }
     /// Filings by status name (statuses with none left out).
     var statusCounts: [String: Int] { Self.counts(statusTally, names: FilingStatus.allCases.map(\.rawValue)) }
+    /// Certificate rows holding an MD5, a SHA-1, a SHA-256, a public key.
+    private var fingerprintTally = [0, 0, 0, 0]
+    /// Certificate rows by what they hold (kinds with none left out); a row may count under several.
+    var fingerprintCounts: [String: Int] { Self.counts(fingerprintTally, names: FiledCertificate.countKeys) }
 
     private static func counts(_ tally: [Int], names: [String]) -> [String: Int] {
         var out: [String: Int] = [:]
@@ -363,12 +369,17 @@ private struct ImportState {
             firstCertificateLength.append(-1)
             isNew = true
         }
-        if record.certMD5 != nil || record.publicKey != nil {
-            // The identifier id (8 bytes), then the certificate's own key bytes.
+        if record.hasCertificate {
+            // The identifier id (8 bytes), then the certificate's own key bytes: which fields it has,
+            // the fingerprints present (their lengths are fixed by their algorithm: 32, 40, 64 hex
+            // digits, so no length prefix), then the public key.
             key.reset()
             key.append(identifierID)
-            key.append(UInt8((record.certMD5 == nil ? 0 : 1) | (record.publicKey == nil ? 0 : 2)))
-            key.append(lengthPrefixed: record.certMD5 ?? "")
+            key.append(UInt8((record.certMD5 == nil ? 0 : 1) | (record.publicKey == nil ? 0 : 2)
+                | (record.certSHA1 == nil ? 0 : 4) | (record.certSHA256 == nil ? 0 : 8)))
+            if let md5 = record.certMD5 { key.append(last: md5) }
+            if let sha1 = record.certSHA1 { key.append(last: sha1) }
+            if let sha256 = record.certSHA256 { key.append(last: sha256) }
             key.append(last: record.publicKey ?? "")
             let index = Int(identifierID - 1)
             let isNewCertificate: Bool
@@ -386,8 +397,14 @@ private struct ImportState {
             if isNewCertificate {
                 inserter.certificate.bind(1, identifierID)
                 inserter.certificate.bind(2, record.certMD5)
-                inserter.certificate.bind(3, record.publicKey)
+                inserter.certificate.bind(3, record.certSHA1)
+                inserter.certificate.bind(4, record.certSHA256)
+                inserter.certificate.bind(5, record.publicKey)
                 try inserter.certificate.step()
+                if record.certMD5 != nil { fingerprintTally[0] += 1 }
+                if record.certSHA1 != nil { fingerprintTally[1] += 1 }
+                if record.certSHA256 != nil { fingerprintTally[2] += 1 }
+                if record.publicKey != nil { fingerprintTally[3] += 1 }
                 isNew = true
             }
         }
@@ -398,7 +415,8 @@ private struct ImportState {
         appendToDigest(record)
     }
 
-    /// Feeds one record, fields separated by U+001F, to the content digest.
+    /// Feeds one record, fields separated by U+001F, to the content digest (schema 2: the SHA-1 and
+    /// SHA-256 fields follow the MD5).
     private mutating func appendToDigest(_ record: RegistryRecord) {
         func field(_ text: String, last: Bool = false) {
             digestBuffer.append(contentsOf: text.utf8)
@@ -410,6 +428,8 @@ private struct ImportState {
         field(record.platform.rawValue)
         field(record.identifier)
         field(record.certMD5 ?? "")
+        field(record.certSHA1 ?? "")
+        field(record.certSHA256 ?? "")
         field(record.publicKey ?? "")
         field(record.status.rawValue)
         field(record.approvedOn ?? "", last: true)

@@ -15,7 +15,7 @@ public struct SnapshotDiff: Sendable, Equatable, Codable {
         /// `platform:identifier`, sorted.
         public var identifiersAdded: [String]
         public var identifiersRemoved: [String]
-        /// `platform:identifier md5`, sorted (only certificates with an MD5).
+        /// `platform:identifier md5:<hex>` (also `sha1:`, `sha256:`), one per filed fingerprint, sorted.
         public var certificatesAdded: [String]
         public var certificatesRemoved: [String]
     }
@@ -40,8 +40,8 @@ public struct SnapshotDiff: Sendable, Equatable, Codable {
             let queue = try DatabaseQueue(path: old.info.path, configuration: configuration)
             try queue.inDatabase { db in
                 try db.execute(sql: "ATTACH DATABASE ? AS newer", arguments: [new.info.path])
-                var left = try FilingGroups(db, schema: "main")
-                var right = try FilingGroups(db, schema: "newer")
+                var left = try FilingGroups(db, schema: "main", version: old.info.schemaVersion)
+                var right = try FilingGroups(db, schema: "newer", version: new.info.schemaVersion)
                 var a = try left.next()
                 var b = try right.next()
                 while a != nil || b != nil {
@@ -85,7 +85,7 @@ public struct SnapshotDiff: Sendable, Equatable, Codable {
     }
 }
 
-/// One filing with its identifiers and certificate MD5s as comparable strings.
+/// One filing with its identifiers and certificate fingerprints as comparable strings.
 private struct FilingGroup {
     var filing: Filing
     var identifiers: Set<String> = []
@@ -97,10 +97,11 @@ private struct FilingGroups {
     private let rows: RowCursor
     private var pending: Row?
 
-    /// `schema` is `main` or the name a snapshot is attached under.
-    init(_ db: Database, schema: String) throws {
+    /// `schema` is `main` or the name a snapshot is attached under; `version` its schema version.
+    init(_ db: Database, schema: String, version: Int) throws {
         rows = try Row.fetchCursor(db, sql: """
-            SELECT f.filing_number, f.app_name, f.sponsor, f.status, f.approved_on, i.platform, i.identifier, c.cert_md5
+            SELECT f.filing_number, f.app_name, f.sponsor, f.status, f.approved_on, i.platform, i.identifier,
+                \(SnapshotSchema.certificateColumns(version: version, table: "c"))
             FROM \(schema).filings f
             LEFT JOIN \(schema).identifiers i ON i.filing_id = f.id
             LEFT JOIN \(schema).certificates c ON c.identifier_id = i.id
@@ -118,7 +119,11 @@ private struct FilingGroups {
         while let current = row, current[0] as String? == number {
             if let platform: String = current[5], let identifier: String = current[6] {
                 group.identifiers.insert("\(platform):\(identifier)")
-                if let md5: String = current[7] { group.certificates.insert("\(platform):\(identifier) \(md5)") }
+                for (offset, algorithm) in FingerprintAlgorithm.allCases.enumerated() {
+                    if let hex: String = current[7 + offset] {
+                        group.certificates.insert("\(platform):\(identifier) \(algorithm.rawValue):\(hex)")
+                    }
+                }
             }
             row = try rows.next()?.copy()
         }

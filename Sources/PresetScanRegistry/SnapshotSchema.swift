@@ -1,7 +1,22 @@
 /// The SQLite layout of a snapshot, and the version readers check before trusting it.
 enum SnapshotSchema {
     /// Bumped whenever a reader of the previous version would misread a new snapshot.
-    static let version = 1
+    /// 2 (2026-12-06): `certificates.cert_sha1` and `cert_sha256` (SPEC §3 revised); the content digest
+    /// covers them.
+    static let version = 2
+
+    /// The oldest version this build opens. A version 1 snapshot has no SHA-1/SHA-256 columns, and
+    /// its records could not carry such fingerprints (`cert_md5` then took 32 hex digits only), so
+    /// reading it as version 2 with those columns empty loses nothing.
+    static let oldestReadable = 1
+
+    /// The certificate columns a query selects, in `FiledCertificate` order: md5, sha1, sha256, public key.
+    static func certificateColumns(version: Int, table: String = "") -> String {
+        let prefix = table.isEmpty ? "" : table + "."
+        return version >= 2
+            ? "\(prefix)cert_md5, \(prefix)cert_sha1, \(prefix)cert_sha256, \(prefix)public_key"
+            : "\(prefix)cert_md5, NULL, NULL, \(prefix)public_key"
+    }
 
     /// Tables, created before the rows are inserted.
     static let tables = """
@@ -21,6 +36,8 @@ enum SnapshotSchema {
         CREATE TABLE certificates (
             identifier_id INTEGER NOT NULL REFERENCES identifiers(id),
             cert_md5 TEXT,
+            cert_sha1 TEXT,
+            cert_sha256 TEXT,
             public_key TEXT);
         """
 
@@ -30,6 +47,8 @@ enum SnapshotSchema {
         CREATE INDEX identifiers_by_identifier ON identifiers(identifier, platform);
         CREATE INDEX identifiers_by_filing ON identifiers(filing_id);
         CREATE INDEX certificates_by_md5 ON certificates(cert_md5) WHERE cert_md5 IS NOT NULL;
+        CREATE INDEX certificates_by_sha1 ON certificates(cert_sha1) WHERE cert_sha1 IS NOT NULL;
+        CREATE INDEX certificates_by_sha256 ON certificates(cert_sha256) WHERE cert_sha256 IS NOT NULL;
         CREATE INDEX certificates_by_identifier ON certificates(identifier_id);
         """
 
@@ -47,6 +66,8 @@ enum SnapshotSchema {
         static let certificateCount = "certificate_count"
         static let countsByPlatform = "counts_by_platform"
         static let countsByStatus = "counts_by_status"
+        /// Certificate rows per fingerprint kind (`md5`, `sha1`, `sha256`, `publicKey`); version 2 on.
+        static let countsByFingerprint = "counts_by_fingerprint"
         static let generator = "generator"
     }
 }

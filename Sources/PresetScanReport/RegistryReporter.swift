@@ -22,6 +22,7 @@ public struct RegistryReporter: Sendable {
         row("certificates", String(report.certificates))
         row("platforms", Self.counts(report.countsByPlatform))
         row("statuses", Self.counts(report.countsByStatus))
+        row("fingerprints", Self.counts(report.countsByFingerprint))
         row("content", report.contentDigest)
         row("signature", report.signatureDetail)
         return out
@@ -65,8 +66,10 @@ public struct RegistryReporter: Sendable {
         for i in f.identifiers {
             out += "\(indent)  \(i.platform) \(i.identifier)\n"
             for md5 in i.certMD5s { out += "\(indent)    md5 \(md5)\n" }
+            for sha1 in i.certSHA1s { out += "\(indent)    sha1 \(sha1)\n" }
+            for sha256 in i.certSHA256s { out += "\(indent)    sha256 \(sha256)\n" }
             for key in i.publicKeys { out += "\(indent)    key \(key.count > 64 ? String(key.prefix(61)) + "..." : key)\n" }
-            if i.certMD5s.isEmpty, i.publicKeys.isEmpty { out += "\(indent)    (no certificate data)\n" }
+            if i.certMD5s.isEmpty, i.certSHA1s.isEmpty, i.certSHA256s.isEmpty, i.publicKeys.isEmpty { out += "\(indent)    (no certificate data)\n" }
         }
         return out
     }

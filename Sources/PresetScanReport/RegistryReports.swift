@@ -25,6 +25,8 @@ public struct RegistryInfoReport: Codable, Sendable, Equatable {
     public var certificates: Int
     public var countsByPlatform: [String: Int]
     public var countsByStatus: [String: Int]
+    /// Certificate rows holding an `md5`, `sha1`, `sha256`, `publicKey` (empty for a schema 1 snapshot).
+    public var countsByFingerprint: [String: Int]
     /// `unchecked`, `valid`, `missing` or `invalid`.
     public var signature: String
     public var signatureDetail: String
@@ -32,7 +34,8 @@ public struct RegistryInfoReport: Codable, Sendable, Equatable {
     public init(
         path: String, sha256: String, schemaVersion: Int, builtAt: String, ageDays: Int, stale: Bool, source: String,
         recordCount: Int, contentDigest: String, filings: Int, identifiers: Int, certificates: Int,
-        countsByPlatform: [String: Int], countsByStatus: [String: Int], signature: String, signatureDetail: String
+        countsByPlatform: [String: Int], countsByStatus: [String: Int], countsByFingerprint: [String: Int] = [:],
+        signature: String, signatureDetail: String
     ) {
         self.path = path
         self.sha256 = sha256
@@ -48,6 +51,7 @@ public struct RegistryInfoReport: Codable, Sendable, Equatable {
         self.certificates = certificates
         self.countsByPlatform = countsByPlatform
         self.countsByStatus = countsByStatus
+        self.countsByFingerprint = countsByFingerprint
         self.signature = signature
         self.signatureDetail = signatureDetail
     }
@@ -59,15 +63,22 @@ public struct RegistryFilingView: Codable, Sendable, Equatable {
     public struct Identifier: Codable, Sendable, Equatable {
         public var platform: String
         public var identifier: String
-        /// Filed certificate MD5s (lower-case hex).
+        /// Filed certificate fingerprints (lower-case hex) by algorithm: MD5, SHA-1, SHA-256.
         public var certMD5s: [String]
+        public var certSHA1s: [String]
+        public var certSHA256s: [String]
         /// Filed public keys (hex modulus or base64 SubjectPublicKeyInfo).
         public var publicKeys: [String]
 
-        public init(platform: String, identifier: String, certMD5s: [String], publicKeys: [String]) {
+        public init(
+            platform: String, identifier: String, certMD5s: [String], certSHA1s: [String] = [], certSHA256s: [String] = [],
+            publicKeys: [String]
+        ) {
             self.platform = platform
             self.identifier = identifier
             self.certMD5s = certMD5s
+            self.certSHA1s = certSHA1s
+            self.certSHA256s = certSHA256s
             self.publicKeys = publicKeys
         }
     }
@@ -108,7 +119,7 @@ public struct RegistryLookupReport: Codable, Sendable, Equatable {
     /// One query and the filings it matched.
     public struct Query: Codable, Sendable, Equatable {
         public var query: String
-        /// `identifier`, `certMD5` or `filingNumber`: how the query was read.
+        /// `identifier`, `certMD5`, `certSHA1`, `certSHA256` or `filingNumber`: how the query was read.
         public var kind: String
         public var matches: [RegistryFilingView]
 

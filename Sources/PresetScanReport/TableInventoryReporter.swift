@@ -18,9 +18,11 @@ public struct TableInventoryReporter: InventoryReporter {
                 out += "  " + key.padding(12) + " " + value + "\n"
             }
             row("kind", "\(r.kind), \(r.size) bytes")
+            row("platform", r.platform.rawValue)
             row("package", r.package)
             let version = [r.versionCode.map { String($0) }, r.versionName.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
             row("version", version)
+            row("build", r.build)
             let sdk = [r.minSdk.map { "min \($0)" } ?? r.minSdkCodename.map { "min \($0)" }, r.targetSdk.map { "target \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ")
             row("sdk", sdk)
@@ -41,8 +43,21 @@ public struct TableInventoryReporter: InventoryReporter {
                 }
                 row("signer " + s.scheme, s.subject + range)
                 row("  md5", s.md5)
+                row("  sha1", s.sha1)
                 row("  sha256", s.sha256)
                 row("  key", "\(s.publicKeyAlgorithm) \(s.publicKeyBits)")
+            }
+            if let p = r.profile {
+                row("profile", p.source + (p.type.map { " (\($0))" } ?? ""))
+                row("  bundle", p.bundleName)
+                row("  app id", p.appIdentifier)
+                let team = [p.teamIdentifier, p.teamName.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+                row("  team", team)
+                row("  expires", p.expires)
+            }
+            for c in r.components {
+                let detail = [c.package, c.name.map { "\"\($0)\"" }].compactMap { $0 }.joined(separator: " ")
+                row("component", "\(c.role) \(c.path)" + (detail.isEmpty ? "" : "  " + detail))
             }
             for d in r.warnings { row("warning", "[\(d.code)] \(d.message)") }
             for d in r.errors { row("error", "[\(d.code)] \(d.message)") }

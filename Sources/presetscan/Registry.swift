@@ -47,7 +47,7 @@ extension RegistryInfoReport {
             ageDays: info.ageDays, stale: info.isStale, source: info.source, recordCount: info.recordCount,
             contentDigest: info.contentDigest, filings: info.filingCount, identifiers: info.identifierCount,
             certificates: info.certificateCount, countsByPlatform: info.countsByPlatform,
-            countsByStatus: info.countsByStatus, signature: info.signature.name,
+            countsByStatus: info.countsByStatus, countsByFingerprint: info.countsByFingerprint, signature: info.signature.name,
             signatureDetail: info.signature.description)
     }
 }
@@ -60,7 +60,8 @@ extension RegistryFilingView {
             identifiers: match.identifiers.map {
                 Identifier(
                     platform: $0.platform.rawValue, identifier: $0.identifier,
-                    certMD5s: $0.certificates.compactMap(\.md5), publicKeys: $0.certificates.compactMap(\.publicKey))
+                    certMD5s: $0.certificates.compactMap(\.md5), certSHA1s: $0.certificates.compactMap(\.sha1),
+                    certSHA256s: $0.certificates.compactMap(\.sha256), publicKeys: $0.certificates.compactMap(\.publicKey))
             })
     }
 }

@@ -146,17 +146,18 @@ struct RegistryInfo: ParsableCommand {
 struct RegistryLookup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lookup",
-        abstract: "Find filings by identifier, filing number or certificate MD5.",
+        abstract: "Find filings by identifier, filing number or certificate fingerprint (MD5, SHA-1, SHA-256).",
         discussion: """
             Each QUERY is read as an app filing number if it is one (any written form), else as a \
-            certificate MD5 if it is 32 hex digits (colons allowed), else as a package name or bundle id. \
+            certificate fingerprint if it is 32 (MD5), 40 (SHA-1) or 64 (SHA-256) hex digits (colons allowed), \
+            else as a package name or bundle id. \
             Exit status: 0 when every query matched, 1 when some matched nothing, 2 when the snapshot is unusable.
             """)
 
     @Argument(help: "The snapshot.")
     var snapshot: String
 
-    @Argument(help: "Identifiers, filing numbers or certificate MD5s.")
+    @Argument(help: "Identifiers, filing numbers or certificate fingerprints.")
     var queries: [String]
 
     @Option(help: "Only identifiers on this platform: android, ios, harmony, quickapp, miniprogram.")

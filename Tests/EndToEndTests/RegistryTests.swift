@@ -49,6 +49,31 @@ import Testing
         #expect(found.stdout.contains("粤ICP备2024054321号-2A"))
     }
 
+    /// SPEC §3: the fingerprint's length says its algorithm, in `cert_md5` (an iOS SHA-1) as in its own column.
+    @Test func fingerprintsOfEveryLength() throws {
+        let work = Work()
+        let snapshot = try Self.build(work)
+        let sha256 = "33:DE:88:B4:72:44:16:0D:DF:2E:66:3C:40:E9:AD:DD:E4:41:6D:D2:D2:7D:69:D2:FA:28:63:F0:C1:05:06:32"
+        let result = try CLI.run(["registry", "lookup", snapshot, sha256, "d6e4fd561e5287ea299ac1b24f2c3189aea66bba", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let queries = try #require((result.json as? [String: Any])?["queries"] as? [[String: Any]])
+        #expect(queries.map { $0["kind"] as? String } == ["certSHA256", "certSHA1"])
+        let bySHA256 = (queries[0]["matches"] as? [[String: Any]] ?? []).flatMap { $0["identifiers"] as? [[String: Any]] ?? [] }
+        #expect(bySHA256.compactMap { $0["platform"] as? String } == ["harmony", "quickapp"])
+        #expect(bySHA256.first?["certSHA256s"] as? [String] == [sha256.replacingOccurrences(of: ":", with: "").lowercased()])
+        let bySHA1 = (queries[1]["matches"] as? [[String: Any]] ?? []).flatMap { $0["identifiers"] as? [[String: Any]] ?? [] }
+        #expect(bySHA1.first?["identifier"] as? String == "cn.example.ios")
+        #expect(bySHA1.first?["certSHA1s"] as? [String] == ["d6e4fd561e5287ea299ac1b24f2c3189aea66bba"])
+        #expect(bySHA1.first?["certMD5s"] as? [String] == [])
+        // Any other length in cert_md5 is a bad row.
+        let records = work.path("bad.csv")
+        try "filing_number,app_name,sponsor,identifier,cert_md5\n京ICP备2023012345号-1A,A,S,cn.x,abcdef\n"
+            .write(toFile: records, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["registry", "build", records, "--out", work.path("bad.sqlite")])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("bad.csv:2: cert_md5 \"abcdef\" has 6 hex digits"), "\(bad.stderr)")
+    }
+
     @Test func infoJSONNamesTheSnapshot() throws {
         let work = Work()
         let snapshot = try Self.build(work, Self.jsonl)
@@ -57,16 +82,19 @@ import Testing
         let info = try #require(result.json as? [String: Any])
         for key in ["path", "sha256", "schemaVersion", "builtAt", "ageDays", "stale", "source", "recordCount",
                     "contentDigest", "filings", "identifiers", "certificates", "countsByPlatform", "countsByStatus",
-                    "signature", "signatureDetail"] {
+                    "countsByFingerprint", "signature", "signatureDetail"] {
             #expect(info.keys.contains(key), "info lacks \(key)")
         }
         #expect(info["path"] as? String == snapshot)
         #expect((info["sha256"] as? String)?.count == 64)
         #expect(info["builtAt"] as? String == "2026-11-20")
         #expect(info["source"] as? String == "sample")
-        #expect(info["recordCount"] as? Int == 6)
+        #expect(info["recordCount"] as? Int == 9)
+        #expect(info["schemaVersion"] as? Int == 2)
         #expect(info["signature"] as? String == "unchecked")
-        #expect((info["countsByStatus"] as? [String: Int]) == ["active": 3, "cancelled": 1, "revoked": 1])
+        #expect((info["countsByStatus"] as? [String: Int]) == ["active": 6, "cancelled": 1, "revoked": 1])
+        #expect((info["countsByPlatform"] as? [String: Int]) == ["android": 4, "harmony": 1, "ios": 2, "miniprogram": 1, "quickapp": 1])
+        #expect((info["countsByFingerprint"] as? [String: Int]) == ["md5": 2, "sha1": 1, "sha256": 2])
     }
 
     @Test func signVerifyAndTamper() throws {

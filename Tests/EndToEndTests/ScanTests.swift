@@ -62,7 +62,7 @@ import Testing
         #expect(s.runFindings.compactMap { $0["ruleId"] as? String } == ["PS007"])
         let registry = try #require(s.report["registry"] as? [String: Any])
         #expect(registry["builtAt"] as? String == "2026-10-12")
-        #expect(registry["recordCount"] as? Int == 4)
+        #expect(registry["recordCount"] as? Int == 7)
         #expect((registry["sha256"] as? String)?.count == 64)
         #expect(registry["signature"] as? String == "unchecked")
         #expect((s.report["summary"] as? [String: Any])?["result"] as? String == "fail")

@@ -24,8 +24,8 @@ import Testing
         #expect(change.filing.number == "京ICP备2023012345号-1A")
         #expect(change.identifiersRemoved == ["ios:cn.example.hello.ios"])
         #expect(change.identifiersAdded == [])
-        #expect(change.certificatesAdded == ["android:cn.example.hello \(Fixture.md5B)"])
-        #expect(change.certificatesRemoved == ["android:cn.example.hello \(Fixture.md5A)"])
+        #expect(change.certificatesAdded == ["android:cn.example.hello md5:\(Fixture.md5B)"])
+        #expect(change.certificatesRemoved == ["android:cn.example.hello md5:\(Fixture.md5A)"])
     }
 
     @Test func identicalSnapshotsHaveNoDiff() throws {

@@ -31,6 +31,21 @@ final class Scratch {
 enum Fixture {
     static let md5A = "e038d815edfc62a02b38aec2db7b6f02"
     static let md5B = "7e5aa5aca4d9bf5c1135a0168b59a3a5"
+    static let sha1A = "0aa05f0a3c4e9bd54a0b0e6c7f1d2e3a4b5c6d7e"
+    static let sha256A = "33de88b47244160ddf2e663c40e9addde4416dd2d27d69d2fa2863f0c1050632"
+    static let sha256B = "bb8c8cb87f0f7d3703a67a4592d66b314cf4077472b5f481e03e7d0dac757382"
+
+    /// Filings of other platforms: a HarmonyOS SHA-256 in `cert_md5` and in `cert_sha256`, an iOS
+    /// SHA-1 in `cert_md5`, a quick app with no certificate.
+    static let platformsCSV = """
+        filing_number,app_name,sponsor,platform,identifier,cert_md5,cert_sha1,cert_sha256,status,approved_on
+        京ICP备2023012345号-1A,Hello,示例科技,android,cn.example.hello,\(md5A),,,active,2026-10-12
+        京ICP备2023012345号-1A,Hello,示例科技,harmony,cn.example.hello,\(sha256A.uppercased()),,,active,2026-10-12
+        京ICP备2023012345号-1A,Hello,示例科技,ios,cn.example.hello,\(sha1A),,,active,2026-10-12
+        浙ICP备2021000002号-2A,Harmony,杭州示例,harmony,cn.example.harmony,,,\(sha256B),active,2026-11-01
+        浙ICP备2021000002号-3K,Quick,杭州示例,quickapp,cn.example.quick,,,,active,2026-11-01
+
+        """
 
     /// Three filings: hello (two platforms), offline (key B), retired (cancelled).
     static let csv = """

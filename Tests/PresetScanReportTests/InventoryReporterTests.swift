@@ -37,7 +37,79 @@ struct InventoryReporterTests {
                                      location: hello.location)]
         var broken = AppRecord(location: Location(path: "broken.apk"), size: 122)
         broken.errors = [Diagnostic(.error, "apk.not-a-zip", "not a ZIP archive", location: broken.location)]
-        return [hello, broken]
+        return [hello, broken, harmony, ios]
+    }
+
+    /// A HarmonyOS APP pack: two HAPs, a signing profile.
+    static var harmony: AppRecord {
+        var r = AppRecord(location: Location(["update.zip", "system/app/Harmony/Harmony.app"]), kind: "app", platform: .harmony, size: 20480)
+        r.package = "cn.example.harmony"
+        r.versionCode = 1_000_000
+        r.versionName = "1.0.0"
+        r.label = "鸿蒙示例"
+        r.permissions = ["ohos.permission.INTERNET"]
+        r.usesInternet = true
+        r.signatureSchemes = ["hap"]
+        r.signers = [Signer(
+            scheme: "hap", subject: "CN=presetscan sample HarmonyOS,O=presetscan SAMPLE ONLY,C=CN",
+            issuer: "CN=presetscan sample CA,O=presetscan SAMPLE ONLY,C=CN", serialNumber: "7", md5: "0f1e", sha1: "2d3c",
+            sha256: "4b5a", publicKeyAlgorithm: "EC", publicKeyBits: 256, publicKeySha256: "6978", rsaModulusHex: nil,
+            rsaModulusDecimal: nil)]
+        r.profile = SigningProfile(
+            source: "entry-default.hap!/hap-signing-block:profile", type: "release", bundleName: "cn.example.harmony",
+            appIdentifier: "5765880207853624761", teamIdentifier: "1234567890", teamName: "presetscan SAMPLE ONLY",
+            expires: "2027-12-31", certificateSha256: ["4b5a"])
+        r.components = [
+            Component(path: "entry-default.hap", role: "hap", package: "cn.example.harmony", name: "entry", signerSha256: ["4b5a"]),
+            Component(path: "library-default.hsp", role: "hsp", package: "cn.example.harmony", signerSha256: ["4b5a"]),
+        ]
+        return r
+    }
+
+    /// An iOS app: no versionCode, a build number, a provisioning profile, a plug-in.
+    static var ios: AppRecord {
+        var r = AppRecord(location: Location(path: "Example.ipa"), kind: "ipa", platform: .ios, size: 30720)
+        r.package = "cn.example.ios"
+        r.versionName = "2.1"
+        r.build = "45"
+        r.minSdkCodename = nil
+        r.label = "Example"
+        r.labels = ["zh-Hans": "示例"]
+        r.signatureSchemes = ["codesign"]
+        r.profile = SigningProfile(
+            source: "Payload/Example.app/embedded.mobileprovision", type: "distribution", bundleName: "cn.example.ios",
+            appIdentifier: "5J6K7L8M9N.cn.example.ios", teamIdentifier: "5J6K7L8M9N", teamName: "Example Ltd", expires: "2027-06-30")
+        r.components = [Component(path: "Payload/Example.app/PlugIns/Share.appex", role: "plugin", package: "cn.example.ios.share",
+                                  name: "Share")]
+        return r
+    }
+
+    static var listReport: ListReport {
+        ListReport(
+            packages: records.enumerated().map { ListReport.Package(record: $1, sha256: $0 == 1 ? nil : String(repeating: "\($0)", count: 64)) },
+            diagnostics: [Diagnostic(.warning, "ext4.note", "a harmless note", location: Location(path: "update.zip"))])
+    }
+
+    @Test(arguments: InventoryFormat.allCases)
+    func listMatchesGolden(_ format: InventoryFormat) throws {
+        let output = try format.listReporter.render(Self.listReport)
+        let file = Self.golden.appendingPathComponent("list.\(format.rawValue)")
+        if ProcessInfo.processInfo.environment["PRESETSCAN_UPDATE_GOLDEN"] == "1" {
+            try Data(output.utf8).write(to: file)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(output == expected)
+    }
+
+    /// `inspect` and `list` show what records of every platform carry (SPEC §7).
+    @Test(arguments: InventoryFormat.allCases)
+    func newFieldsAreShown(_ format: InventoryFormat) throws {
+        for output in [try format.reporter.render(Self.records), try format.listReporter.render(Self.listReport)] {
+            for needle in ["harmony", "ios", "45", "distribution", "5J6K7L8M9N", "5J6K7L8M9N.cn.example.ios", "release",
+                           "Payload/Example.app/PlugIns/Share.appex", "plugin", "cn.example.ios.share", "library-default.hsp", "hsp"] {
+                #expect(output.contains(needle), "\(format) lacks \(needle)")
+            }
+        }
     }
 
     @Test(arguments: InventoryFormat.allCases)

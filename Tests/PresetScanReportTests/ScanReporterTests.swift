@@ -64,10 +64,41 @@ struct ScanReporterTests {
     }
 
     static func match(_ number: String, _ name: String, _ sponsor: String, _ identifier: String, status: FilingStatus = .active,
-                      md5s: [String] = [signerA.md5], matched: Bool? = true) -> RegistryMatch {
+                      platform: Platform = .android, md5s: [String] = [signerA.md5], sha1s: [String] = [], sha256s: [String] = [],
+                      matched: Bool? = true) -> RegistryMatch {
         RegistryMatch(filingNumber: number, appName: name, sponsor: sponsor, status: status, approvedOn: "2024-05-01",
-                      platform: .android, identifier: identifier, filedCertificateMD5s: md5s, filedPublicKeys: 0,
-                      certificateMatched: matched)
+                      platform: platform, identifier: identifier, filedCertificateMD5s: md5s, filedCertificateSHA1s: sha1s,
+                      filedCertificateSHA256s: sha256s, filedPublicKeys: 0, certificateMatched: matched)
+    }
+
+    /// A made-up certificate: its digests are `seed`-derived hex, not real fingerprints.
+    static func signer(_ scheme: String, _ subject: String, seed: Int) -> Signer {
+        func hex(_ bytes: Int, _ salt: Int) -> String {
+            var out = ""
+            for i in 0..<bytes {
+                let byte: Int = (seed * 37 + salt * 101 + i * 11) & 0xFF
+                out += String(format: "%02x", byte)
+            }
+            return out
+        }
+        return Signer(scheme: scheme, subject: subject, issuer: subject, serialNumber: "\(seed)", md5: hex(16, 1), sha1: hex(20, 2),
+                      sha256: hex(32, 3), publicKeyAlgorithm: "EC", publicKeyBits: 256, publicKeySha256: hex(32, 4),
+                      rsaModulusHex: nil, rsaModulusDecimal: nil)
+    }
+
+    static let signerHarmony = signer("hap", "CN=presetscan sample HarmonyOS,OU=SAMPLE ONLY,O=presetscan,C=CN", seed: 3)
+    static let signerIOS = signer("codesign", "CN=Apple Distribution: Example Ltd (5J6K7L8M9N),OU=5J6K7L8M9N,O=Example Ltd,C=CN", seed: 5)
+    static let signerQuick = signer("rpk", "CN=presetscan sample quick app,O=presetscan SAMPLE ONLY,C=CN", seed: 7)
+
+    /// A record of another platform (SPEC §7), hand-made as its reader would fill it.
+    static func record(_ package: String, kind: String, platform: Platform, _ location: [String], label: String, signer: Signer) -> AppRecord {
+        var record = AppRecord(location: Location(location), kind: kind, platform: platform, size: 8192)
+        record.package = package
+        record.label = label
+        record.usesInternet = true
+        record.signatureSchemes = [signer.scheme]
+        record.signers = [signer]
+        return record
     }
 
     static func finding(_ rule: Rule, _ message: String, _ location: Location?, subject: String? = nil, evidence: [String: String] = [:],
@@ -89,7 +120,7 @@ struct ScanReporterTests {
             sources: [.init(source: "AndroidManifest.xml:meta-data/icp_number", raw: "京ICP备2023012399号-2A")])]
         let helloLocation = hello.location
         let helloApp = AssessedApp(
-            record: hello, sha256: "5f2b8e0c1d7a4a8f9e3b6c1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5", platform: .android, verdict: .filed,
+            record: hello, sha256: "5f2b8e0c1d7a4a8f9e3b6c1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5", verdict: .filed,
             match: match("京ICP备2023012345号-1A", "你好", "北京示例科技有限公司", "cn.example.hello"),
             findings: [
                 finding(.PS004, "displays 京ICP备2023012399号-2A, but cn.example.hello is filed as 京ICP备2023012345号-1A", helloLocation,
@@ -105,7 +136,7 @@ struct ScanReporterTests {
             canonical: "京ICP备2023O12345号-1A", kind: .app, valid: false, raw: "京ICP备2023O12345号-1A", problems: [.badMainNumber],
             sources: [.init(source: "resources.arsc:string/icp", raw: "京ICP备2023O12345号-1A")])]
         let evilApp = AssessedApp(
-            record: evil, sha256: nil, platform: .android, verdict: .unfiled, match: nil,
+            record: evil, sha256: nil, verdict: .unfiled, match: nil,
             findings: [
                 finding(.PS001, "cn.example.evil is not in the registry (android)", evil.location, subject: "android:cn.example.evil",
                         evidence: ["identifier": "cn.example.evil"]),
@@ -116,7 +147,7 @@ struct ScanReporterTests {
         // certificate-mismatch, with a sponsor that a spreadsheet would run as a formula.
         let mismatch = record("cn.example.mismatch", at("system/app/Mismatch/Mismatch.apk"), label: "=1+1", signers: [signerB])
         let mismatchApp = AssessedApp(
-            record: mismatch, sha256: nil, platform: .android, verdict: .certificateMismatch,
+            record: mismatch, sha256: nil, verdict: .certificateMismatch,
             match: match("沪ICP备2024000001号-3A", "Mismatch", "=HYPERLINK(\"http://example.invalid\")", "cn.example.mismatch",
                          matched: false),
             findings: [
@@ -128,7 +159,7 @@ struct ScanReporterTests {
         // filing-not-active.
         let revoked = record("cn.example.revoked", at("system/app/Revoked/Revoked.apk"), label: "Revoked")
         let revokedApp = AssessedApp(
-            record: revoked, sha256: nil, platform: .android, verdict: .filingNotActive,
+            record: revoked, sha256: nil, verdict: .filingNotActive,
             match: match("粤ICP备2019123456号-1A", "Revoked", "-Sponsor, Inc.", "cn.example.revoked", status: .revoked),
             findings: [
                 finding(.PS003, "cn.example.revoked's filing 粤ICP备2019123456号-1A is revoked", revoked.location,
@@ -139,7 +170,7 @@ struct ScanReporterTests {
         let settings = record("com.android.settings", at("system/priv-app/Settings/Settings.apk"), label: "Settings")
         let exemption = Suppression(.exemption, "exempt by policy (com.android.*): AOSP component with no Internet information service")
         let settingsApp = AssessedApp(
-            record: settings, sha256: nil, platform: .android, verdict: .exempt, match: nil,
+            record: settings, sha256: nil, verdict: .exempt, match: nil,
             findings: [
                 finding(.PS001, "com.android.settings is not in the registry (android)", settings.location,
                         subject: "android:com.android.settings", evidence: ["identifier": "com.android.settings"], suppression: exemption),
@@ -149,7 +180,7 @@ struct ScanReporterTests {
         let kiosk = record("cn.example.kiosk", ["kiosk.apk"], label: "Kiosk", signers: [])
         let waiver = Suppression(.waiver, "waived until 2027-03-31 (owner qa@example.com): filing in progress, ticket 1234")
         let kioskApp = AssessedApp(
-            record: kiosk, sha256: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90", platform: .android, verdict: .waived,
+            record: kiosk, sha256: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90", verdict: .waived,
             match: nil,
             findings: [
                 finding(.PS001, "cn.example.kiosk is not in the registry (android)", kiosk.location, subject: "android:cn.example.kiosk",
@@ -164,9 +195,71 @@ struct ScanReporterTests {
         broken.usesInternet = false
         broken.errors = [Diagnostic(.error, "apk.not-a-zip", "not a ZIP archive", location: broken.location)]
         let brokenApp = AssessedApp(
-            record: broken, sha256: nil, platform: .android, verdict: .unfiled, match: nil,
+            record: broken, sha256: nil, verdict: .unfiled, match: nil,
             findings: [
                 finding(.PS009, "package not read completely: not a ZIP archive", broken.location, evidence: ["code": "apk.not-a-zip"]),
+            ])
+
+        // HarmonyOS APP pack filed only for Android: unfiled, and the finding says where it is filed.
+        var harmony = record("cn.example.harmony", kind: "app", platform: .harmony, at("system/app/Harmony/Harmony.app"),
+                             label: "鸿蒙示例", signer: signerHarmony)
+        harmony.versionCode = 1_000_000
+        harmony.versionName = "1.0.0"
+        harmony.permissions = ["ohos.permission.INTERNET"]
+        harmony.profile = SigningProfile(
+            source: "entry-default.hap!/hap-signing-block:profile", type: "release", bundleName: "cn.example.harmony",
+            appIdentifier: "5765880207853624761", teamIdentifier: "1234567890", teamName: "presetscan SAMPLE ONLY",
+            expires: "2027-12-31", certificateSha256: [signerHarmony.sha256])
+        harmony.components = [
+            Component(path: "entry-default.hap", role: "hap", package: "cn.example.harmony", name: "entry", signerSha256: [signerHarmony.sha256]),
+            Component(path: "library-default.hsp", role: "hsp", package: "cn.example.harmony", name: "library", signerSha256: [signerHarmony.sha256]),
+        ]
+        let harmonyApp = AssessedApp(
+            record: harmony, sha256: nil, verdict: .unfiled, match: nil,
+            findings: [
+                finding(.PS001, "cn.example.harmony is filed only for android (京ICP备2023012345号-2A), not for harmony", harmony.location,
+                        subject: "harmony:cn.example.harmony", evidence: ["identifier": "cn.example.harmony", "filedPlatforms": "android"]),
+            ])
+
+        // iOS app filed with the SHA-1 its filing carries; a build number and a plug-in.
+        var ios = record("cn.example.ios", kind: "ipa", platform: .ios, ["Example.ipa"], label: "Example", signer: signerIOS)
+        ios.versionName = "2.1"
+        ios.build = "45"
+        ios.labels = ["zh-Hans": "示例"]
+        ios.profile = SigningProfile(
+            source: "Payload/Example.app/embedded.mobileprovision", type: "distribution", bundleName: "cn.example.ios",
+            appIdentifier: "5J6K7L8M9N.cn.example.ios", teamIdentifier: "5J6K7L8M9N", teamName: "Example Ltd", expires: "2027-06-30",
+            certificateSha256: [signerIOS.sha256])
+        ios.components = [Component(path: "Payload/Example.app/PlugIns/Share.appex", role: "plugin", package: "cn.example.ios.share",
+                                    name: "Share", signerSha256: [signerIOS.sha256])]
+        ios.filingNumbers = [EmbeddedFilingNumber(
+            canonical: "京ICP备2023012345号-9A", kind: .app, valid: true, raw: "京ICP备2023012345号-9A", problems: [],
+            sources: [.init(source: "Payload/Example.app/zh-Hans.lproj/InfoPlist.strings", raw: "京ICP备2023012345号-9A")])]
+        let iosApp = AssessedApp(
+            record: ios, sha256: nil, verdict: .filed,
+            match: match("京ICP备2023012345号-4A", "示例", "北京示例科技有限公司", "cn.example.ios", platform: .ios, md5s: [],
+                         sha1s: [signerIOS.sha1]),
+            findings: [
+                finding(.PS004, "displays 京ICP备2023012345号-9A, but cn.example.ios is filed as 京ICP备2023012345号-4A", ios.location,
+                        subject: "ios:cn.example.ios", evidence: ["filingNumber": "京ICP备2023012345号-9A"]),
+                finding(.PS006, "displays 京ICP备2023012345号-9A, which is not in the registry", ios.location,
+                        subject: "ios:cn.example.ios", evidence: ["filingNumber": "京ICP备2023012345号-9A"]),
+            ])
+
+        // Quick app filed with another certificate's SHA-256.
+        var quick = record("cn.example.quick", kind: "rpk", platform: .quickapp, at("system/etc/quickapps/cn.example.quick.rpk"),
+                           label: "快应用示例", signer: signerQuick)
+        quick.versionCode = 3
+        quick.versionName = "1.3"
+        quick.permissions = ["system.fetch"]
+        let quickApp = AssessedApp(
+            record: quick, sha256: nil, verdict: .certificateMismatch,
+            match: match("粤ICP备2024000002号-1K", "快应用示例", "广州示例有限公司", "cn.example.quick", platform: .quickapp, md5s: [],
+                         sha256s: [signerA.sha256], matched: false),
+            findings: [
+                finding(.PS002, "cn.example.quick is filed as 粤ICP备2024000002号-1K with certificate SHA-256 \(signerA.sha256), but is signed with \(signerQuick.sha256)",
+                        quick.location, subject: "quickapp:cn.example.quick",
+                        evidence: ["filingNumber": "粤ICP备2024000002号-1K", "certSHA256": signerQuick.sha256]),
             ])
 
         let vendor = Location([image, "payload.bin", "vendor"])
@@ -192,10 +285,11 @@ struct ScanReporterTests {
         policy.exemptions = 1
         policy.waivers = 2
         return ScanReport(
-            toolVersion: "0.7.0-test", inputs: [image, "kiosk.apk", "broken.apk"],
+            toolVersion: "0.7.0-test", inputs: [image, "kiosk.apk", "broken.apk", "Example.ipa"],
             registry: ScanReport.RegistryUsed(info: info, importedFrom: "Samples/registry/filings.csv"), policy: policy,
             baseline: "baseline.json",
-            apps: [helloApp, evilApp, mismatchApp, revokedApp, settingsApp, kioskApp, brokenApp], findings: runFindings,
+            apps: [helloApp, evilApp, mismatchApp, revokedApp, settingsApp, kioskApp, brokenApp, harmonyApp, iosApp, quickApp],
+            findings: runFindings,
             diagnostics: diagnostics)
     }
 
@@ -221,6 +315,26 @@ struct ScanReporterTests {
         #expect(output == expected, "\(format) output differs from \(file.lastPathComponent)")
         // Deterministic: a second rendering is identical.
         #expect(try format.reporter().render(Self.report) == output)
+    }
+
+    /// Every format says, per app, its platform and kind, and for iOS its build number (SPEC §7).
+    @Test(arguments: ScanFormat.allCases)
+    func everyFormatShowsPlatformKindAndBuild(_ format: ScanFormat) throws {
+        let output = try format.reporter().render(Self.report)
+        for needle in ["harmony", "ios", "quickapp", "ipa", "rpk", "cn.example.harmony"] {
+            #expect(output.contains(needle), "\(format) lacks \(needle)")
+        }
+        // CSV lists rule ids, not messages.
+        if format != .csv { #expect(output.contains("filed only for android"), "\(format) lacks the PS001 of the HarmonyOS app") }
+        let build: String
+        switch format {
+        case .table, .html: build = "2.1 (45)"
+        case .csv: build = ",2.1,45,"
+        case .junit: build = "build: 45"
+        case .json, .sarif: build = "\"build\" : \"45\""
+        case .cyclonedx: build = "\"presetscan:build\""
+        }
+        #expect(output.contains(build), "\(format) lacks the iOS build")
     }
 
     @Test func everyFormatHasAReporter() {
@@ -294,19 +408,24 @@ struct ScanReporterTests {
         #expect(suites.map { $0.attribute(forName: "name")?.stringValue } == ["presetscan", "presetscan.run"])
         let apps = suites[0]
         #expect(apps.elements(forName: "testcase").count == Self.report.apps.count)
-        #expect(apps.attribute(forName: "tests")?.stringValue == "7")
-        // Evil (PS001), mismatch (PS002) and revoked (PS003) fail; broken errs (PS009); exempt and waived skip.
-        #expect(apps.attribute(forName: "failures")?.stringValue == "3")
+        #expect(apps.attribute(forName: "tests")?.stringValue == "10")
+        // Evil and harmony (PS001), mismatch and quick (PS002) and revoked (PS003) fail; broken errs (PS009); exempt and waived skip.
+        #expect(apps.attribute(forName: "failures")?.stringValue == "5")
         #expect(apps.attribute(forName: "errors")?.stringValue == "1")
         #expect(apps.attribute(forName: "skipped")?.stringValue == "2")
         let run = suites[1]
         #expect(run.elements(forName: "testcase").count == Self.report.findings.count)
         #expect(run.attribute(forName: "errors")?.stringValue == "1")
         let root = try #require(document.rootElement())
-        #expect(root.attribute(forName: "tests")?.stringValue == "10")
+        #expect(root.attribute(forName: "tests")?.stringValue == "13")
         let properties = try document.nodes(forXPath: "/testsuites/testsuite[1]/properties/property").compactMap { $0 as? XMLElement }
         let registryPath = properties.first { $0.attribute(forName: "name")?.stringValue == "registry.path" }
         #expect(registryPath?.attribute(forName: "value")?.stringValue == "Samples/registry/filings.csv")
+        let platforms = properties.filter { $0.attribute(forName: "name")?.stringValue?.hasPrefix("apps.") == true }
+        #expect(platforms.compactMap { $0.attribute(forName: "name")?.stringValue } == ["apps.android", "apps.harmony", "apps.ios", "apps.quickapp"])
+        let names = apps.elements(forName: "testcase").compactMap { $0.attribute(forName: "name")?.stringValue }
+        #expect(names.contains("cn.example.harmony (harmony app)"))
+        #expect(names.contains("cn.example.hello (android apk)"))
         #endif
     }
 

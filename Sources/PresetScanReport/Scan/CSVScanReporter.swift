@@ -15,8 +15,9 @@ public struct CSVScanReporter: ScanReporter {
     public static let format = "csv"
 
     static let columns = [
-        "location", "identifier", "version", "label", "verdict", "filing_number", "app_name", "sponsor", "status", "cert_md5",
-        "filed_cert_md5", "embedded_filing_numbers", "findings", "failing", "suppressed",
+        "location", "identifier", "platform", "kind", "version", "build", "label", "verdict", "filing_number", "app_name", "sponsor",
+        "status", "cert_md5", "cert_sha1", "cert_sha256", "filed_cert_md5", "filed_cert_sha1", "filed_cert_sha256",
+        "embedded_filing_numbers", "findings", "failing", "suppressed",
     ]
 
     public init() {}
@@ -30,8 +31,6 @@ public struct CSVScanReporter: ScanReporter {
     private func cells(_ app: AssessedApp) -> [String] {
         let record = app.record
         let match = app.match
-        var signerMD5s: [String] = []
-        for signer in record.signers where !signerMD5s.contains(signer.md5.lowercased()) { signerMD5s.append(signer.md5.lowercased()) }
         let embedded = record.filingNumbers.filter { $0.kind == .app }.map { $0.valid ? $0.canonical : $0.raw }
         let suppressed = app.findings.compactMap { finding in
             finding.suppression.map { "\(finding.rule.rawValue) \($0.kind.rawValue): \($0.reason)" }
@@ -39,15 +38,22 @@ public struct CSVScanReporter: ScanReporter {
         return [
             record.location.description,
             record.package ?? "",
+            record.platform.rawValue,
+            record.kind,
             record.versionName ?? "",
+            record.build ?? "",
             record.label ?? "",
             app.verdict.rawValue,
             match?.filingNumber ?? "",
             match?.appName ?? "",
             match?.sponsor ?? "",
             match?.status.rawValue ?? "",
-            signerMD5s.joined(separator: " "),
+            app.signerFingerprints(.md5).joined(separator: " "),
+            app.signerFingerprints(.sha1).joined(separator: " "),
+            app.signerFingerprints(.sha256).joined(separator: " "),
             (match?.filedCertificateMD5s ?? []).joined(separator: " "),
+            (match?.filedCertificateSHA1s ?? []).joined(separator: " "),
+            (match?.filedCertificateSHA256s ?? []).joined(separator: " "),
             embedded.joined(separator: " "),
             Set(app.findings.map(\.rule)).sorted().map(\.rawValue).joined(separator: " "),
             Set(app.findings.filter(\.fails).map(\.rule)).sorted().map(\.rawValue).joined(separator: " "),

@@ -125,6 +125,7 @@ public struct CycloneDXScanReporter: ScanReporter {
                 Property("presetscan:verdict", app.verdict.rawValue),
             ]
             if let versionCode = record.versionCode { properties.append(Property("presetscan:versionCode", "\(versionCode)")) }
+            if let build = record.build { properties.append(Property("presetscan:build", build)) }
             if let label = record.label { properties.append(Property("presetscan:label", label)) }
             if let match = app.match {
                 properties += [
@@ -137,6 +138,7 @@ public struct CycloneDXScanReporter: ScanReporter {
             var seen = Set<String>()
             for signer in record.signers where seen.insert(signer.sha256.lowercased()).inserted {
                 properties.append(Property("presetscan:certificate:md5", signer.md5.lowercased()))
+                properties.append(Property("presetscan:certificate:sha1", signer.sha1.lowercased()))
                 properties.append(Property("presetscan:certificate:sha256", signer.sha256.lowercased()))
             }
             for number in record.filingNumbers where number.kind == .app {

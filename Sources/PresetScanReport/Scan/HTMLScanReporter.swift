@@ -99,18 +99,19 @@ public struct HTMLScanReporter: ScanReporter {
     private func apps(_ report: ScanReport) -> String {
         var out = "<section id=\"apps\">\n<h2>Apps (\(report.apps.count))</h2>\n"
         guard !report.apps.isEmpty else { return out + "<p>No app package was found.</p>\n</section>\n" }
-        out += "<table class=\"apps\">\n<thead><tr><th>#</th><th>Identifier</th><th>Label</th><th>Sponsor</th><th>Filed name</th>"
+        out += "<table class=\"apps\">\n<thead><tr><th>#</th><th>Identifier</th><th>Platform</th><th>Label</th><th>Sponsor</th><th>Filed name</th>"
             + "<th>Filing number</th><th>Location</th><th>Verdict</th><th>Evidence</th></tr></thead>\n<tbody>\n"
         for (index, app) in report.apps.enumerated() {
             let record = app.record
             let match = app.match
             var identifier = record.package.map { "<code>\(Self.escape($0))</code>" } ?? "<em>unreadable</em>"
-            if let version = record.versionName { identifier += "<br><span class=\"minor\">\(Self.escape(version))</span>" }
+            if let version = app.versionText { identifier += "<br><span class=\"minor\">\(Self.escape(version))</span>" }
             var filing = match.map { "<code>\(Self.escape($0.filingNumber))</code>" } ?? "—"
             if let match, match.status != .active { filing += "<br><span class=\"bad\">\(Self.escape(match.status.rawValue))</span>" }
             out += "<tr class=\"verdict-\(app.verdict.rawValue)\">"
             out += "<td class=\"num\">\(index + 1)</td>"
             out += "<td>\(identifier)</td>"
+            out += "<td>\(Self.escape(record.platform.rawValue))<br><span class=\"minor\">\(Self.escape(record.kind))</span></td>"
             out += "<td>\(record.label.map(Self.escape) ?? "—")</td>"
             out += "<td>\(match.map { Self.escape($0.sponsor) } ?? "—")</td>"
             out += "<td>\(match.map { Self.escape($0.appName) } ?? "—")</td>"
@@ -125,12 +126,19 @@ public struct HTMLScanReporter: ScanReporter {
 
     private func evidence(_ app: AssessedApp) -> String {
         var items = app.findings.map { "<li>\(finding($0, withLocation: false))</li>" }
-        let signers = Array(Set(app.record.signers.map { $0.md5.lowercased() })).sorted()
-        if !signers.isEmpty {
-            items.append("<li class=\"minor\">signer MD5 <code>\(signers.map(Self.escape).joined(separator: " "))</code></li>")
+        for algorithm in app.shownAlgorithms {
+            let signers = app.signerFingerprints(algorithm).sorted()
+            if !signers.isEmpty {
+                items.append("<li class=\"minor\">signer \(algorithm.name) <code>\(signers.map(Self.escape).joined(separator: " "))</code></li>")
+            }
+            if let filed = app.match?.filed(algorithm), !filed.isEmpty {
+                items.append("<li class=\"minor\">filed \(algorithm.name) <code>\(filed.map(Self.escape).joined(separator: " "))</code></li>")
+            }
         }
-        if let filed = app.match?.filedCertificateMD5s, !filed.isEmpty {
-            items.append("<li class=\"minor\">filed MD5 <code>\(filed.map(Self.escape).joined(separator: " "))</code></li>")
+        if let profile = app.record.profile {
+            let facts = [profile.type, profile.teamIdentifier.map { "team \($0)" }, profile.appIdentifier.map { "app id \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ")
+            items.append("<li class=\"minor\">profile \(Self.escape(facts.isEmpty ? profile.source : facts))</li>")
         }
         return items.isEmpty ? "" : "<ul>\(items.joined())</ul>"
     }
@@ -211,12 +219,13 @@ public struct HTMLScanReporter: ScanReporter {
         table.counts { display: inline-table; margin-right: 2em; }
         table.apps { width: 100%; table-layout: fixed; }
         table.apps th:nth-child(1) { width: 3%; }
-        table.apps th:nth-child(2) { width: 14%; }
-        table.apps th:nth-child(3), table.apps th:nth-child(5) { width: 8%; }
-        table.apps th:nth-child(4), table.apps th:nth-child(6) { width: 10%; }
-        table.apps th:nth-child(7) { width: 16%; }
-        table.apps th:nth-child(8) { width: 7%; }
-        table.apps th:nth-child(9) { width: 24%; }
+        table.apps th:nth-child(2) { width: 13%; }
+        table.apps th:nth-child(3) { width: 6%; }
+        table.apps th:nth-child(4), table.apps th:nth-child(6) { width: 8%; }
+        table.apps th:nth-child(5), table.apps th:nth-child(7) { width: 10%; }
+        table.apps th:nth-child(8) { width: 15%; }
+        table.apps th:nth-child(9) { width: 7%; }
+        table.apps th:nth-child(10) { width: 20%; }
         table.apps td { overflow-wrap: anywhere; }
         table.apps ul { margin: 0; padding-left: 1.1em; }
         span.location { overflow-wrap: anywhere; }

@@ -105,18 +105,17 @@ public struct JSONScanReporter: ScanReporter {
         var result: String
     }
 
-    /// An app record with its verdict: the record's own keys plus `verdict`, `platform`,
-    /// `registryMatch`, `findings` and `sha256`.
+    /// An app record with its verdict: the record's own keys (`kind`, `platform`, `build`,
+    /// `profile`, `components`, ...) plus `verdict`, `registryMatch`, `findings` and `sha256`.
     struct App: Encodable {
         var app: AssessedApp
 
-        enum Keys: String, CodingKey { case verdict, platform, registryMatch, findings, sha256 }
+        enum Keys: String, CodingKey { case verdict, registryMatch, findings, sha256 }
 
         func encode(to encoder: any Encoder) throws {
             try app.record.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(app.verdict, forKey: .verdict)
-            try container.encode(app.platform, forKey: .platform)
             if let match = app.match {
                 try container.encode(match, forKey: .registryMatch)
             } else {

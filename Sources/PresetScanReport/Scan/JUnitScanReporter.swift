@@ -59,9 +59,11 @@ public struct JUnitScanReporter: ScanReporter {
 
     private func appCase(_ app: AssessedApp) -> TestCase {
         let record = app.record
-        var out = ["location: \(record.location)", "verdict: \(app.verdict.rawValue)"]
+        var out = ["location: \(record.location)", "platform: \(record.platform.rawValue)", "kind: \(record.kind)",
+                   "verdict: \(app.verdict.rawValue)"]
         if let label = record.label { out.append("label: \(label)") }
         if let version = record.versionName { out.append("version: \(version)") }
+        if let build = record.build { out.append("build: \(build)") }
         if let match = app.match {
             out.append("filed: \(match.filingNumber) \"\(match.appName)\" \(match.sponsor) [\(match.status.rawValue)]")
         }
@@ -80,8 +82,9 @@ public struct JUnitScanReporter: ScanReporter {
         }
         let reported = Set(failing.map(\.fingerprint) + incomplete.map(\.fingerprint))
         out += app.findings.filter { !reported.contains($0.fingerprint) }.map(Self.line)
-        return TestCase(name: record.package ?? record.location.description, classname: app.verdict.rawValue, outcome: outcome,
-                        systemOut: out)
+        // The platform and kind in the name: one identifier may be preset as an Android and a HarmonyOS app.
+        let name = "\(record.package ?? record.location.description) (\(record.platform.rawValue) \(record.kind))"
+        return TestCase(name: name, classname: app.verdict.rawValue, outcome: outcome, systemOut: out)
     }
 
     private func runCase(_ finding: Finding) -> TestCase {
@@ -126,6 +129,9 @@ public struct JUnitScanReporter: ScanReporter {
             ("policy.waivers", "\(p.waivers)"),
         ]
         if let baseline = report.baseline { items.append(("baseline", baseline)) }
+        for platform in Set(report.apps.map(\.platform)).sorted() {
+            items.append(("apps.\(platform.rawValue)", "\(report.apps.count { $0.platform == platform })"))
+        }
         items += [("result", report.outcome.rawValue), ("summary", report.summaryLine)]
         return items
     }

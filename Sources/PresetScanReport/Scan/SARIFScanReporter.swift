@@ -114,9 +114,13 @@ public struct SARIFScanReporter: ScanReporter {
         struct AppFacts: Encodable {
             var identifier: String?
             var versionName: String?
+            /// iOS `CFBundleVersion`.
+            var build: String?
             var label: String?
             var verdict: String
             var platform: String
+            /// The package kind (SPEC §7): `apk`, `hap`, `ipa`, `rpk`, ...
+            var kind: String
             var filingNumber: String?
         }
 
@@ -132,8 +136,9 @@ public struct SARIFScanReporter: ScanReporter {
                 rule: finding.rule.name, severity: finding.severity.rawValue, fails: finding.fails, evidence: finding.evidence,
                 fingerprint: finding.fingerprint,
                 app: app.map {
-                    AppFacts(identifier: $0.record.package, versionName: $0.record.versionName, label: $0.record.label,
-                             verdict: $0.verdict.rawValue, platform: $0.platform.rawValue, filingNumber: $0.match?.filingNumber)
+                    AppFacts(identifier: $0.record.package, versionName: $0.record.versionName, build: $0.record.build,
+                             label: $0.record.label, verdict: $0.verdict.rawValue, platform: $0.platform.rawValue,
+                             kind: $0.record.kind, filingNumber: $0.match?.filingNumber)
                 })
         }
     }

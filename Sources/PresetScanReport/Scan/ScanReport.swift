@@ -8,7 +8,10 @@ import PresetScanRegistry
 /// Apps are sorted by location, findings by rule: every reporter renders it deterministically.
 public struct ScanReport: Sendable, Equatable {
     /// Version of the JSON report schema (`Samples/schema/scan-report.schema.json`).
-    public static let schemaVersion = 1
+    /// 2: packages of every platform (`kind`, `platform`, `build`, `profile`, `components` in each
+    /// app), SHA-1/SHA-256 fingerprints in `registryMatch`, and the verdict precedence of SPEC §4
+    /// (a matching filing is `filed` even where an exemption or waiver applies).
+    public static let schemaVersion = 2
 
     /// The snapshot the scan used, as every report names it (SPEC §3).
     public struct RegistryUsed: Sendable, Equatable {
@@ -126,6 +129,37 @@ public struct ScanReport: Sendable, Equatable {
         return "\(apps.count) app\(apps.count == 1 ? "" : "s")\(counts.isEmpty ? "" : ": " + counts); "
             + "\(failingCount) failing finding\(failingCount == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), "
             + "\(suppressed) suppressed"
+    }
+}
+
+extension AssessedApp {
+    /// The certificate fingerprints reports show for this app: the algorithms the registry filed
+    /// for it, else the one filings of its platform carry (SPEC §3: MD5 for Android, SHA-1 for iOS,
+    /// SHA-256 for HarmonyOS and the others).
+    var shownAlgorithms: [FingerprintAlgorithm] {
+        if let filed = match?.filedAlgorithms, !filed.isEmpty { return filed }
+        switch platform {
+        case .android: return [.md5]
+        case .ios: return [.sha1]
+        case .harmony, .quickapp, .miniprogram: return [.sha256]
+        }
+    }
+
+    /// The signers' digests of `algorithm`, each once, in signer order.
+    func signerFingerprints(_ algorithm: FingerprintAlgorithm) -> [String] {
+        var out: [String] = []
+        for signer in record.signers where !out.contains(signer.fingerprint(algorithm)) { out.append(signer.fingerprint(algorithm)) }
+        return out
+    }
+
+    /// `2.1 (45)`: the version name with the iOS build number, when there is one.
+    var versionText: String? {
+        switch (record.versionName, record.build) {
+        case let (name?, build?): "\(name) (\(build))"
+        case let (name?, nil): name
+        case let (nil, build?): "(\(build))"
+        case (nil, nil): nil
+        }
     }
 }
 

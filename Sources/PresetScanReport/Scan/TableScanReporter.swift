@@ -66,8 +66,8 @@ public struct TableScanReporter: ScanReporter {
 
     private func describe(_ app: AssessedApp) -> String {
         let record = app.record
-        var parts = [record.package ?? "(unreadable)"]
-        if let name = record.versionName { parts.append(name) }
+        var parts = [record.package ?? "(unreadable)", "\(record.platform.rawValue) \(record.kind)"]
+        if let version = app.versionText { parts.append(version) }
         if let label = record.label { parts.append("\"\(label)\"") }
         if let match = app.match {
             parts.append("filed \(match.filingNumber) \"\(match.appName)\" \(match.sponsor) [\(match.status.rawValue)]")
