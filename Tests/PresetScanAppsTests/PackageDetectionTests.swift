@@ -23,8 +23,9 @@ struct PackageDetectionTests {
         Case(label: "AAB", entries: ["BundleConfig.pb", "base/manifest/AndroidManifest.xml", "base/resources.pb", "base/dex/classes.dex"],
              kind: "aab"),
         Case(label: "APKS with toc.pb", entries: ["toc.pb", "splits/base-master.apk", "splits/base-xxhdpi.apk"], kind: "apks"),
-        Case(label: "XAPK", entries: ["manifest.json", "com.example.app.apk", "config.arm64_v8a.apk", "icon.png"], kind: "apks"),
-        Case(label: "APKM", entries: ["info.json", "base.apk", "split_config.en.apk", "icon.png"], kind: "apks"),
+        Case(label: "XAPK", entries: ["manifest.json+xapk", "com.example.app.apk", "config.arm64_v8a.apk", "icon.png"], kind: "apks"),
+        Case(label: "APKM", entries: ["info.json+apkm", "base.apk", "split_config.en.apk", "icon.png"], kind: "apks"),
+        Case(label: "a ZIP of apps with an unrelated manifest.json is a container", entries: ["manifest.json", "a.apk", "b.apk"], kind: nil),
         Case(label: "IPA", entries: ["Payload/", "Payload/Demo.app/", "Payload/Demo.app/Info.plist", "Payload/Demo.app/Demo"],
              kind: "ipa"),
         Case(label: "HAP, stage model", entries: ["module.json", "resources.index", "ets/modules.abc", "pack.info"], kind: "hap"),
@@ -41,9 +42,21 @@ struct PackageDetectionTests {
         Case(label: "plain ZIP", entries: ["docs/readme.txt", "config.json"], kind: nil),
     ]
 
+    /// XAPK and APKM metadata name their own keys (a set is recognised by them); other entries are `{}`.
+    static func content(of name: String) -> String {
+        switch name {
+        case "manifest.json+xapk": #"{"xapk_version": 2, "package_name": "com.example.app"}"#
+        case "info.json+apkm": #"{"apkm_version": 5, "pname": "com.example.app"}"#
+        default: "{}"
+        }
+    }
+
     static func archive(_ entries: [String]) throws -> ZipArchive {
         var zip = ZipWriter()
-        for name in entries { zip.add(name, name.hasSuffix("/") ? [] : Array("{}".utf8)) }
+        for entry in entries {
+            let name = entry.split(separator: "+").first.map(String.init) ?? entry
+            zip.add(name, name.hasSuffix("/") ? [] : Array(content(of: entry).utf8))
+        }
         return try ZipArchive(source: MemoryByteSource(zip.build()))
     }
 
