@@ -38,14 +38,15 @@ test: deps
 	$(SWIFT) test --no-parallel
 
 demo: deps build
-	@echo "== presetscan scan: sample firmware (super.img built by Samples/make-firmware.sh) plus one"
-	@echo "   side-loaded package, against the sample registry and policy. Exit status 1: apps fail."
+	@echo "== presetscan scan: sample firmware (super.img built by Samples/make-firmware.sh) plus side-loaded"
+	@echo "   packages of four platforms, against the sample registry and policy. Exit status 1: apps fail."
 	@rm -rf out/demo && mkdir -p out/demo && bash Samples/make-firmware.sh out/demo/firmware >/dev/null
-	-@$(BIN) scan out/demo/firmware/super.img Samples/apk/filing.apk --registry Samples/registry/filings.csv \
+	-@$(BIN) scan out/demo/firmware/super.img Samples/apk/filing.apk Samples/hap/entry-signed.hap Samples/ipa/hello.ipa \
+	  Samples/rpk/signed.rpk --registry Samples/registry/filings.csv \
 	  --policy Samples/policy/policy.yaml --no-progress --report html=out/demo/report.html --report json=out/demo/report.json
 	@echo; echo "== reports written: out/demo/report.html (print it), out/demo/report.json"
-	@echo; echo "== presetscan inspect Samples/apk/hello.apk"
-	@$(BIN) inspect Samples/apk/hello.apk
+	@echo; echo "== presetscan inspect Samples/apk/hello.apk Samples/hap/entry-signed.hap"
+	@$(BIN) inspect Samples/apk/hello.apk Samples/hap/entry-signed.hap
 	@echo; echo "== presetscan registry build + lookup (sample registry)"
 	@$(BIN) registry build Samples/registry/filings.csv --out out/demo/registry.db >/dev/null && \
 	  $(BIN) registry lookup out/demo/registry.db cn.example.hello cn.example.offline

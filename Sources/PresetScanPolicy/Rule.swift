@@ -41,7 +41,7 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         switch self {
         case .PS001: "No registry record for the app's identifier on its platform."
         case .PS002:
-            "The identifier is filed, but none of the app's signer certificates matches a filed one (only when the registry has certificate data for it)."
+            "The identifier is filed on the app's platform, but none of its signer certificates matches a filed fingerprint (MD5, SHA-1 or SHA-256, by length) or public key (only when the registry has certificate data for it; an app with no readable signer then fails too)."
         case .PS003: "The filing that matches the app is cancelled or revoked."
         case .PS004: "The app displays an app filing number that differs from the one filed for its identifier."
         case .PS005: "Text that looks like an app filing number but breaks the grammar."
@@ -60,13 +60,13 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         case .PS001:
             "Remove the app from the build, or have its sponsor complete the filing and use a registry snapshot that contains it."
         case .PS002:
-            "Ship the build signed with the filed certificate, or have the sponsor update the filing's certificate MD5."
+            "Ship the build signed with the filed certificate, or have the sponsor update the filing's certificate fingerprint."
         case .PS003: "Remove the app: its filing is no longer valid. If it was re-filed, refresh the registry snapshot."
         case .PS004: "Make the app display its own filing number (the one filed for its package name)."
         case .PS005: "Correct the displayed text to the canonical form, e.g. 京ICP备2023012345号-1A."
         case .PS006: "Check the displayed number against the registry; refresh the snapshot if the filing is new."
         case .PS007: "Export a fresh registry snapshot; use --max-registry-age to refuse stale ones."
-        case .PS008: "Sign the package (APK signature scheme v2 or later) so its certificate can be checked."
+        case .PS008: "Sign the package (APK signature scheme v2 or later; HAP, iOS or quick-app signature) so its certificate can be checked."
         case .PS009:
             "Provide the full input (the base build for an incremental OTA, an unencrypted or untruncated image), or raise the limit that was hit."
         case .PS010: "Renew the waiver with a new expiry date, or resolve the finding it covered."

@@ -1,3 +1,5 @@
+import PresetScanCore
+
 /// A calendar date written `YYYY-MM-DD` (also accepted with `/` or `.` and unpadded month and day).
 public struct RegistryDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
@@ -68,30 +70,11 @@ public struct RegistryDate: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String { text }
 
     /// Days since 1970-01-01 (proleptic Gregorian), for ages.
-    public var daysSinceEpoch: Int {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+    public var daysSinceEpoch: Int { CivilTime.days(year: year, month: month, day: day) }
 
     /// The UTC calendar date of a moment given in seconds since 1970.
     public init(secondsSinceEpoch seconds: Double) {
-        let z = Int((seconds / 86400).rounded(.down)) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        month = m
-        day = d
+        (year, month, day) = CivilTime.date(days: Int((seconds / 86400).rounded(.down)))
     }
 
     public static func < (a: RegistryDate, b: RegistryDate) -> Bool {

@@ -166,25 +166,8 @@ public enum AABReader: PackageReader {
 
     /// The JAR signature: each `META-INF/NAME.RSA|DSA|EC` beside its `NAME.SF`, as for an APK's v1.
     private static func readSigners(_ archive: ZipArchive, _ record: inout AppRecord) {
-        let location = record.location
-        var blocks: [(path: String, bytes: [UInt8])] = []
-        for entry in archive.entries where APKReader.isSignatureBlockFile(entry.name) {
-            let base = entry.name[..<(entry.name.lastIndex(of: ".") ?? entry.name.endIndex)]
-            guard archive.entry(named: base + ".SF") != nil else {
-                record.warnings.append(Diagnostic(.warning, "signing.v1-partial",
-                    "partial JAR signature: \(entry.debugName) has no \(base).SF; its certificate is not a signer",
-                    location: location))
-                continue
-            }
-            do {
-                blocks.append((entry.name, try archive.data(of: entry, maxBytes: 16 << 20)))
-            } catch {
-                record.warnings.append(Diagnostic(.warning, "signing.v1-unreadable", "\(error)", location: location))
-            }
-        }
-        guard !blocks.isEmpty else { return }
-        let v1 = APKSignatureSchemes.v1Signers(signatureBlocks: blocks)
-        record.warnings += v1.diagnostics.map { $0.located(location) }
+        let v1 = APKReader.jarSigners(archive, location: record.location)
+        record.warnings += v1.warnings
         if !v1.signers.isEmpty {
             record.signatureSchemes = ["v1"]
             record.signers = v1.signers

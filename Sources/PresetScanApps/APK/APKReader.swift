@@ -183,29 +183,11 @@ public enum APKReader: PackageReader {
         var schemes: [String] = []
         var signers: [Signer] = []
 
-        var blocks: [(path: String, bytes: [UInt8])] = []
-        for entry in archive.entries where isSignatureBlockFile(entry.name) {
-            // A block counts only beside its signature file, as in apksig's V1SchemeVerifier.
-            let base = entry.name[..<(entry.name.lastIndex(of: ".") ?? entry.name.endIndex)]
-            guard archive.entry(named: base + ".SF") != nil else {
-                record.warnings.append(Diagnostic(.warning, "signing.v1-partial",
-                    "partial JAR signature: \(entry.debugName) has no \(base).SF; its certificate is not a signer",
-                    location: location))
-                continue
-            }
-            do {
-                blocks.append((entry.name, try archive.data(of: entry, maxBytes: 16 << 20)))
-            } catch {
-                record.warnings.append(Diagnostic(.warning, "signing.v1-unreadable", "\(error)", location: location))
-            }
-        }
-        if !blocks.isEmpty {
-            let v1 = APKSignatureSchemes.v1Signers(signatureBlocks: blocks)
-            record.warnings += v1.diagnostics.map { located($0, location) }
-            if !v1.signers.isEmpty {
-                schemes.append("v1")
-                signers += v1.signers
-            }
+        let v1 = jarSigners(archive, location: location)
+        record.warnings += v1.warnings
+        if !v1.signers.isEmpty {
+            schemes.append("v1")
+            signers += v1.signers
         }
 
         do {
@@ -221,6 +203,31 @@ public enum APKReader: PackageReader {
         record.signatureSchemes = schemes
         record.signers = signers
         record.verified = nil
+    }
+
+    /// The JAR signature's signers (APK v1, App Bundles): each `META-INF/NAME.RSA|DSA|EC` beside its
+    /// `NAME.SF`, with what was partial or unreadable as warnings located at `location`.
+    static func jarSigners(_ archive: ZipArchive, location: Location) -> (signers: [Signer], warnings: [Diagnostic]) {
+        var warnings: [Diagnostic] = []
+        var blocks: [(path: String, bytes: [UInt8])] = []
+        for entry in archive.entries where isSignatureBlockFile(entry.name) {
+            // A block counts only beside its signature file, as in apksig's V1SchemeVerifier.
+            let base = entry.name[..<(entry.name.lastIndex(of: ".") ?? entry.name.endIndex)]
+            guard archive.entry(named: base + ".SF") != nil else {
+                warnings.append(Diagnostic(.warning, "signing.v1-partial",
+                    "partial JAR signature: \(entry.debugName) has no \(base).SF; its certificate is not a signer",
+                    location: location))
+                continue
+            }
+            do {
+                blocks.append((entry.name, try archive.data(of: entry, maxBytes: 16 << 20)))
+            } catch {
+                warnings.append(Diagnostic(.warning, "signing.v1-unreadable", "\(error)", location: location))
+            }
+        }
+        guard !blocks.isEmpty else { return ([], warnings) }
+        let v1 = APKSignatureSchemes.v1Signers(signatureBlocks: blocks)
+        return (v1.signers, warnings + v1.diagnostics.map { located($0, location) })
     }
 
     /// `META-INF/NAME.RSA|DSA|EC` directly under META-INF, the extension in any case.

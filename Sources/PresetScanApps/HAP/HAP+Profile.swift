@@ -76,23 +76,6 @@ extension HAP {
         }
 
         /// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (UTC), for dates between years 1 and 9999.
-        static func iso8601(_ seconds: Int64) -> String? {
-            guard seconds >= -62_135_596_800, seconds <= 253_402_300_799 else { return nil }
-            let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-            let secondOfDay = seconds - days * 86400
-            // Civil date from days since 1970-01-01 (proleptic Gregorian).
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let mp = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * mp + 2) / 5 + 1
-            let month = mp < 10 ? mp + 3 : mp - 9
-            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-            func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-            let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-            return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
-        }
+        static func iso8601(_ seconds: Int64) -> String? { CivilTime.iso8601(secondsSince1970: seconds) }
     }
 }
