@@ -62,7 +62,7 @@ import Testing
         #expect(bySHA256.compactMap { $0["platform"] as? String } == ["harmony", "quickapp"])
         #expect(bySHA256.first?["certSHA256s"] as? [String] == [sha256.replacingOccurrences(of: ":", with: "").lowercased()])
         let bySHA1 = (queries[1]["matches"] as? [[String: Any]] ?? []).flatMap { $0["identifiers"] as? [[String: Any]] ?? [] }
-        #expect(bySHA1.first?["identifier"] as? String == "cn.example.ios")
+        #expect(bySHA1.first?["identifier"] as? String == "cn.example.ios.hello")
         #expect(bySHA1.first?["certSHA1s"] as? [String] == ["d6e4fd561e5287ea299ac1b24f2c3189aea66bba"])
         #expect(bySHA1.first?["certMD5s"] as? [String] == [])
         // Any other length in cert_md5 is a bad row.
