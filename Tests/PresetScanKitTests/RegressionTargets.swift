@@ -1,0 +1,1 @@
+../../Fuzz/Sources/PresetScanFuzz/Targets.swift
