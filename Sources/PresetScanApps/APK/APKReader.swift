@@ -202,7 +202,15 @@ public enum APKReader: PackageReader {
         }
         record.signatureSchemes = schemes
         record.signers = signers
-        record.verified = nil
+
+        let verification = APKVerifier.verify(archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename)
+        record.verified = verification.verified
+        if let failure = verification.failure {
+            record.warnings.append(Diagnostic(
+                .warning, "signing.verify-failed",
+                "the signature does not verify (\(failure.reason.rawValue), scheme \(failure.scheme)): \(failure.message)",
+                location: location))
+        }
     }
 
     /// The JAR signature's signers (APK v1, App Bundles): each `META-INF/NAME.RSA|DSA|EC` beside its
