@@ -88,3 +88,77 @@ final class CertificateStore {
 
     deinit { X509_STORE_free(pointer) }
 }
+
+extension PKCS7 {
+    /// What one SignerInfo (RFC 2315 §9.2) uses and carries, for rules a platform applies on top of
+    /// the signature check (which digest/key pairs it accepts, which signed attributes it needs).
+    public struct SignerInfoSummary: Sendable, Equatable {
+        /// OpenSSL short name of `digestAlgorithm` (`SHA256`, `SHA1`, …).
+        public var digestAlgorithm: String
+        /// OpenSSL short name of the signer certificate's key type (`rsaEncryption`, `dsaEncryption`, `id-ecPublicKey`), nil when no certificate matches.
+        public var keyType: String?
+        /// Number of authenticated (signed) attributes.
+        public var signedAttributeCount: Int
+        /// Whether a signed attribute type occurs twice.
+        public var hasDuplicateSignedAttribute: Bool
+        /// The contentType signed attribute's value (OpenSSL short name, `pkcs7-data`), nil when absent.
+        public var contentType: String?
+    }
+
+    /// A summary of every SignerInfo of a SignedData, in stored order.
+    public static func signerInfos(der: [UInt8]) throws(VerificationFailure) -> [SignerInfoSummary] {
+        let signedData = try PKCS7Handle(der: der)
+        guard let infos = PKCS7_get_signer_info(signedData.pointer) else {
+            clearOpenSSLErrors()
+            return []
+        }
+        let certificates = PKCS7_get0_signers(signedData.pointer, nil, 0)
+        defer { if let certificates { OPENSSL_sk_free(certificates) } }
+        var out: [SignerInfoSummary] = []
+        let count = min(Int(OPENSSL_sk_num(infos)), maxSignerInfos)
+        for i in 0..<max(count, 0) {
+            guard let raw = OPENSSL_sk_value(infos, Int32(i)) else { continue }
+            let info = raw.assumingMemoryBound(to: PKCS7_SIGNER_INFO.self)
+            var digest: UnsafeMutablePointer<X509_ALGOR>?
+            PKCS7_SIGNER_INFO_get0_algs(info, nil, &digest, nil)
+            var object: OpaquePointer?
+            if let digest { X509_ALGOR_get0(&object, nil, nil, UnsafePointer(digest)) }
+            let digestName = object.map { shortName(OBJ_obj2nid($0)) } ?? "unknown"
+
+            var keyType: String?
+            if let certificates, i < Int(OPENSSL_sk_num(certificates)),
+                let certificate = OPENSSL_sk_value(certificates, Int32(i)),
+                let key = X509_get0_pubkey(OpaquePointer(certificate))
+            {
+                keyType = shortName(EVP_PKEY_get_base_id(key))
+            }
+
+            let attributes = info.pointee.auth_attr
+            let attributeCount = attributes.map { Int(X509at_get_attr_count($0)) } ?? 0
+            var seen = Set<Int32>()
+            var duplicate = false
+            for a in 0..<max(attributeCount, 0) {
+                guard let attribute = X509at_get_attr(attributes, Int32(a)) else { continue }
+                let nid = OBJ_obj2nid(X509_ATTRIBUTE_get0_object(attribute))
+                if !seen.insert(nid).inserted { duplicate = true }
+            }
+            var contentType: String?
+            if let type = PKCS7_get_signed_attribute(info, NID_pkcs9_contentType) {
+                if type.pointee.type == V_ASN1_OBJECT, let oid = type.pointee.value.object {
+                    contentType = shortName(OBJ_obj2nid(oid))
+                } else {
+                    contentType = "not an OID"
+                }
+            }
+            out.append(SignerInfoSummary(
+                digestAlgorithm: digestName, keyType: keyType, signedAttributeCount: attributeCount,
+                hasDuplicateSignedAttribute: duplicate, contentType: contentType))
+        }
+        clearOpenSSLErrors()
+        return out
+    }
+
+    private static func shortName(_ nid: Int32) -> String {
+        OBJ_nid2sn(nid).map { String(cString: $0) } ?? "NID \(nid)"
+    }
+}

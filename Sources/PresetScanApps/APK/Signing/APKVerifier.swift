@@ -19,8 +19,15 @@ public enum APKVerifier {
     /// apksig `ApkSigningBlockUtils` scheme ids, as stripping protection names them.
     static let schemeIDs: [SignatureSchemeKind: UInt32] = [.v2: 2, .v3: 3, .v31: 31]
 
-    public static func verify(archive: ZipArchive, minSdk: Int?, minSdkCodename: String? = nil) -> APKVerification {
+    public static func verify(
+        archive: ZipArchive, minSdk: Int?, minSdkCodename: String? = nil, targetSandboxVersion: Int? = nil
+    ) -> APKVerification {
         var result = APKVerification()
+        // apksig reads minSdkVersion from the manifest and refuses an APK without one.
+        guard archive.entry(named: "AndroidManifest.xml") != nil else {
+            result.failure = APKVerification.Failure("apk", .malformed, "Missing AndroidManifest.xml")
+            return result
+        }
         let apkMinSdk = minSdk ?? codenameLevel(minSdkCodename) ?? 1
         let maxSdk = V2V3Verifier.unbounded
 
@@ -86,6 +93,13 @@ public enum APKVerifier {
                 found.insert(schemeIDs[.v2]!)
                 result.verifiedSchemes.append("v2")
             }
+        }
+
+        // Android O and newer: targetSandboxVersion 2+ needs APK Signature Scheme v2 or newer.
+        if let targetSandboxVersion, targetSandboxVersion > 1, found.isEmpty {
+            result.failure = APKVerification.Failure("apk", .missingSignature,
+                "Missing APK Signature Scheme v2 signature required for target sandbox version \(targetSandboxVersion)")
+            return result
         }
 
         if apkMinSdk < sdkN || found.isEmpty {

@@ -125,6 +125,10 @@ struct V1Verifier {
                 "\(label): JAR signature \(signer.block.name) did not verify against \(sfName): \(error)"))
         }
 
+        if let problem = Self.signerInfoProblem(blockBytes, block: signer.block.name, signatureFile: sfName) {
+            return .failure(failure(problem.reason, "\(label): \(problem.message)"))
+        }
+
         let sf: JARManifest
         do { sf = try JARManifest(sfBytes) } catch {
             return .failure(failure(.malformed, "\(label): Failed to parse \(sfName): \(error)"))
@@ -177,6 +181,34 @@ struct V1Verifier {
         }
         if wholeVerified { covered.formUnion(sections.keys) }
         return .success(covered)
+    }
+
+    /// apksig's rules on top of the PKCS#7 check: signed attributes must be unique and include a
+    /// `data` content type; DSA with SHA-384/512 is refused from API 23 on (every range apksigner checks).
+    static func signerInfoProblem(
+        _ blockBytes: [UInt8], block: String, signatureFile: String
+    ) -> (reason: APKVerification.Reason, message: String)? {
+        guard let infos = try? PKCS7.signerInfos(der: blockBytes) else { return nil }
+        for info in infos {
+            if info.hasDuplicateSignedAttribute {
+                return (.malformed, "Failed to parse JAR signature \(block): duplicate signed attribute")
+            }
+            if info.signedAttributeCount > 0 {
+                guard let type = info.contentType else {
+                    return (.signatureInvalid,
+                        "Failed to verify JAR signature \(block) against \(signatureFile): No Content Type in signed attributes")
+                }
+                if type != "pkcs7-data" {
+                    return (.signatureInvalid, "JAR signature \(block) did not verify against \(signatureFile)")
+                }
+            }
+            if info.keyType == "DSA", ["SHA384", "SHA512"].contains(info.digestAlgorithm) {
+                return (.unsupportedAlgorithm,
+                    "JAR signature \(block) uses digest algorithm \(info.digestAlgorithm) with DSA, "
+                        + "which is not supported on API Level(s) 23+ for which this APK is being verified")
+            }
+        }
+        return nil
     }
 
     /// `NAME-Digest…` attributes of a section with a known algorithm, decoded from Base64.
