@@ -82,7 +82,7 @@ public struct Evaluator: Sendable {
     public var baseline: Set<String>?
 
     /// The APK reader's warning code for a signature that does not verify; its message is PS011's reason.
-    public static let verifyFailedCode = "signing.verify-failed"
+    public static let verifyFailedCode = APKVerification.diagnosticCode
 
     public init(policy: Policy, today: RegistryDate, baseline: Set<String>? = nil) {
         self.policy = policy
@@ -128,9 +128,13 @@ public struct Evaluator: Sendable {
 
         // A claimed signer whose signature does not verify over the content (PS011) is no
         // signer at all for the certificate check: the package may be tampered or counterfeit.
-        let signatureInvalid = record.verified == false && !unsigned
+        // A scheme missing for old platforms (v2/v3 only with minSdk below 24: apksigner's
+        // "Missing META-INF/MANIFEST.MF") is not tampering: the claimed signer did verify.
+        let failure = record.warnings.first { $0.code == Self.verifyFailedCode }
+        let onlyMissingScheme = failure.flatMap { APKVerification.reason(of: $0) } == .missingSignature
+        let signatureInvalid = record.verified == false && !unsigned && !onlyMissingScheme
         if signatureInvalid {
-            let reason = record.warnings.first { $0.code == Self.verifyFailedCode }?.message ?? "the signature does not verify"
+            let reason = failure?.message ?? "the signature does not verify"
             var claimedMd5: [String] = []
             for signer in record.signers where !claimedMd5.contains(signer.md5) { claimedMd5.append(signer.md5) }
             let claimed = claimedMd5.joined(separator: ", ")

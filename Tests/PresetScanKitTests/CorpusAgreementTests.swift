@@ -139,7 +139,9 @@ func reportedCertificates(_ record: AppRecord) -> Set<GroundTruth.Cert> {
                 continue
             }
             if let theirs = t.apksigner.reasonClass, !["not-an-apk", "tool-unsupported"].contains(theirs) {
-                let mine = Self.reasonClass(r)
+                // An APK that claims no signature gets no warning: it is unsigned, apksigner's
+                // "Missing META-INF/MANIFEST.MF" / "No JAR signatures".
+                let mine = Self.reasonClass(r) ?? (r.signatureSchemes.isEmpty && r.signers.isEmpty ? "missing-signature" : nil)
                 guard mine == theirs else {
                     Issue.record("\(t.path): reason \(mine ?? "nil"), apksigner's is \(theirs)")
                     continue

@@ -212,11 +212,9 @@ public enum APKReader: PackageReader {
             archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename,
             targetSandboxVersion: targetSandboxVersion)
         record.verified = verification.verified
-        if let failure = verification.failure {
-            record.warnings.append(Diagnostic(
-                .warning, "signing.verify-failed",
-                "the signature does not verify (\(failure.reason.rawValue), scheme \(failure.scheme)): \(failure.message)",
-                location: location))
+        // An APK that claims no signature at all is simply unsigned (PS008 says so): no warning.
+        if let failure = verification.failure, !schemes.isEmpty || !signers.isEmpty {
+            record.warnings.append(APKVerification.diagnostic(failure, location: location))
         }
     }
 

@@ -45,5 +45,23 @@ public struct APKVerification: Sendable, Equatable {
 
     public var verified: Bool { failure == nil }
 
+    /// The diagnostic code of a failure, in the record's warnings.
+    public static let diagnosticCode = "signing.verify-failed"
+
+    /// The warning the APK reader records for a failure.
+    public static func diagnostic(_ failure: Failure, location: Location?) -> Diagnostic {
+        Diagnostic(.warning, diagnosticCode,
+            "the signature does not verify (\(failure.reason.rawValue), scheme \(failure.scheme)): \(failure.message)",
+            location: location)
+    }
+
+    /// The reason class of a `signing.verify-failed` warning made by `diagnostic(_:location:)`.
+    public static func reason(of diagnostic: Diagnostic) -> Reason? {
+        guard diagnostic.code == diagnosticCode, let open = diagnostic.message.firstIndex(of: "("),
+            let comma = diagnostic.message[open...].firstIndex(of: ",")
+        else { return nil }
+        return Reason(rawValue: String(diagnostic.message[diagnostic.message.index(after: open)..<comma]))
+    }
+
     public init() {}
 }
