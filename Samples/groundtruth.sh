@@ -17,7 +17,7 @@
 #      "aapt": {"ok", "exitCode", "package", "versionCode", "versionName", "label",
 #               "labelZhCN", "labelZhTW", "labelZhHK", "labelZh", "sdkVersion",
 #               "targetSdkVersion", "permissions", "permissionsSdk23", "error", "stderr"},
-#      "apksigner": {"ok", "exitCode", "flags", "verifies",
+#      "apksigner": {"ok", "exitCode", "flags", "verifies", "reasonClass",
 #                    "certs": [{"sha256", "sha1", "md5", "dn", "keyAlgorithm", "keySize",
 #                               "publicKeySha256", "publicKeySha1", "publicKeyMd5"}],
 #                    "schemes": {"v1", "v2", "v3", "v31", "v4", "sourceStamp"},
@@ -25,6 +25,10 @@
 #      "apksignerRetry": same shape as "apksigner" (flags ["--min-sdk-version","28"]) or null}
 #
 # Meaning: aapt.ok = exit 0 and a `package:` line; fields aapt did not print are null.
+# apksigner.reasonClass = why it does not verify, from its first error (null when it verifies):
+# missing-signature, content-mismatch, signature-invalid, stripped, malformed,
+# unsupported-algorithm (presetscan's APKVerification.Reason), not-an-apk (apksig threw
+# ApkFormatException) or tool-unsupported (the JDK lacks the algorithm, e.g. RSA-PSS).
 # apksigner.ok = it printed at least one signer certificate (apksigner prints certificates only
 # when the APK verifies). A field absent from apksigner's output (schemes.v31 with apksigner 31,
 # which predates v3.1) is null. Why the retry: without flags apksigner checks the APK for every

@@ -180,6 +180,33 @@ _SIGNER_FIELD = {
 _SCHEME_KEY = {"v1": "v1", "v2": "v2", "v3": "v3", "v3.1": "v31", "v4": "v4"}
 
 
+# Reason classes of a failed `apksigner verify`, as presetscan names them (APKVerification.Reason),
+# plus "not-an-apk" (apksig threw ApkFormatException) and "tool-unsupported" (the JDK running
+# apksigner lacks an algorithm, e.g. RSA-PSS: the APK itself may be fine).
+_REASONS = [
+    ("tool-unsupported", ("NoSuchAlgorithmException",)),
+    ("not-an-apk", ("ApkFormatException",)),
+    ("stripped", ("Signature stripped?",)),
+    ("missing-signature", ("Missing META-INF/MANIFEST.MF", "No JAR signatures",
+                           "signature required for target sandbox version")),
+    ("unsupported-algorithm", ("which is not supported on API Level", "No supported signatures")),
+    ("content-mismatch", ("digest mismatch", "does not match the digest specified", "not found in the APK",
+                          "not protected by signature", "not signed by")),
+    ("signature-invalid", ("did not verify", "Failed to verify JAR signature")),
+]
+
+
+def reason_class(res):
+    """The class of the first error of a run that does not verify, None when it verifies."""
+    if res["verifies"]:
+        return None
+    text = res["error"] or ""
+    for name, needles in _REASONS:
+        if any(n in text for n in needles):
+            return name
+    return "malformed"
+
+
 def parse_apksigner(out, err, rc, flags):
     res = {
         "ok": False,
@@ -240,6 +267,7 @@ def parse_apksigner(out, err, rc, flags):
         res["error"] = res["errors"][0]
     elif rc != 0:
         res["error"] = "exit code %s" % rc
+    res["reasonClass"] = reason_class(res)
     return res
 
 
@@ -267,6 +295,18 @@ def assemble(root, list_file, raw):
             "apksignerRetry": retry,
         }
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def reclassify(jsonl):
+    """Adds reasonClass to an androguard.jsonl written before it existed (same result as a rerun)."""
+    out = sys.stdout
+    with open(jsonl, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            for key in ("apksigner", "apksignerRetry"):
+                if record.get(key) is not None:
+                    record[key]["reasonClass"] = reason_class(record[key])
+            out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
 
 
 def summary(jsonl):
@@ -298,9 +338,13 @@ def main():
     a.add_argument("--raw", required=True, help="folder with N.aapt.* and N.sig*.* files")
     s = sub.add_parser("summary")
     s.add_argument("jsonl")
+    r = sub.add_parser("reclassify")
+    r.add_argument("jsonl")
     args = ap.parse_args()
     if args.cmd == "assemble":
         assemble(args.root, args.list, args.raw)
+    elif args.cmd == "reclassify":
+        reclassify(args.jsonl)
     else:
         summary(args.jsonl)
 

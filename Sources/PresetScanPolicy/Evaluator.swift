@@ -81,6 +81,9 @@ public struct Evaluator: Sendable {
     /// Fingerprints of the findings in the baseline report (`--baseline`); nil: no baseline.
     public var baseline: Set<String>?
 
+    /// The APK reader's warning code for a signature that does not verify; its message is PS011's reason.
+    public static let verifyFailedCode = APKVerification.diagnosticCode
+
     public init(policy: Policy, today: RegistryDate, baseline: Set<String>? = nil) {
         self.policy = policy
         self.today = today
@@ -123,20 +126,38 @@ public struct Evaluator: Sendable {
                                     location: location, subject: subject))
         }
 
+        // A claimed signer whose signature does not verify over the content (PS011) is no
+        // signer at all for the certificate check: the package may be tampered or counterfeit.
+        // A scheme missing for old platforms (v2/v3 only with minSdk below 24: apksigner's
+        // "Missing META-INF/MANIFEST.MF") is not tampering: the claimed signer did verify.
+        let failure = record.warnings.first { $0.code == Self.verifyFailedCode }
+        let onlyMissingScheme = failure.flatMap { APKVerification.reason(of: $0) } == .missingSignature
+        let signatureInvalid = record.verified == false && !unsigned && !onlyMissingScheme
+        if signatureInvalid {
+            let reason = failure?.message ?? "the signature does not verify"
+            var claimedMd5: [String] = []
+            for signer in record.signers where !claimedMd5.contains(signer.md5) { claimedMd5.append(signer.md5) }
+            let claimed = claimedMd5.joined(separator: ", ")
+            findings.append(Finding(
+                .PS011, "\(identifier) claims signer MD5 \(claimed), but \(reason)", location: location, subject: subject,
+                evidence: ["claimedMd5": claimed]))
+        }
+        let verifiableSigners = signatureInvalid ? [] : record.signers
+
         // Only a filing of this identifier on this platform can match (SPEC §7).
         let onPlatform = filings.filter { filing in
             filing.identifiers.contains { $0.identifier == identifier && $0.platform == platform }
         }
         var verdict = Verdict.unfiled
         var match: RegistryMatch?
-        let candidates = onPlatform.map { candidate($0, identifier: identifier, platform: platform, signers: record.signers) }
+        let candidates = onPlatform.map { candidate($0, identifier: identifier, platform: platform, signers: verifiableSigners) }
         if let best = candidates.max(by: { a, b in (a.score, b.match.filingNumber) < (b.score, a.match.filingNumber) }) {
             match = best.match
             let certificatePasses = best.match.certificateMatched != false
             let active = best.match.status == .active
             if !certificatePasses {
                 verdict = .certificateMismatch
-                findings.append(mismatch(best.match, signers: record.signers, location: location, subject: subject))
+                findings.append(mismatch(best.match, signers: verifiableSigners, location: location, subject: subject))
             }
             if !active {
                 if certificatePasses { verdict = .filingNotActive }

@@ -19,7 +19,7 @@ public struct Policy: Sendable, Equatable {
     ///
     /// PS009 is an error too, but an incomplete scan has its own exit code (3, or 0 with
     /// `--allow-incomplete`); a policy that lists PS009 in `failOn` makes it exit 1 instead.
-    public static let defaultFailOn: Set<Rule> = [.PS001, .PS002, .PS003]
+    public static let defaultFailOn: Set<Rule> = [.PS001, .PS002, .PS003, .PS011]
 
     public init(
         version: Int = Policy.supportedVersion, failOn: Set<Rule> = Policy.defaultFailOn,

@@ -1,6 +1,6 @@
 /// The rules of SPEC §4. Ids are stable: SARIF `ruleId`, JUnit names, waiver and policy keys.
 public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
-    case PS001, PS002, PS003, PS004, PS005, PS006, PS007, PS008, PS009, PS010
+    case PS001, PS002, PS003, PS004, PS005, PS006, PS007, PS008, PS009, PS010, PS011
 
     /// Severity of a finding (SPEC §4 "default severity").
     public enum Severity: String, Codable, Sendable, Comparable {
@@ -26,12 +26,13 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         case .PS008: "unsigned-app"
         case .PS009: "incomplete-scan"
         case .PS010: "waiver-expired"
+        case .PS011: "signature-invalid"
         }
     }
 
     public var defaultSeverity: Severity {
         switch self {
-        case .PS001, .PS002, .PS003, .PS009: .error
+        case .PS001, .PS002, .PS003, .PS009, .PS011: .error
         case .PS004, .PS005, .PS006, .PS007, .PS008, .PS010: .warning
         }
     }
@@ -51,6 +52,8 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         case .PS009:
             "Part of the input could not be read or is not supported (incremental OTA, encrypted, truncated, limit hit)."
         case .PS010: "A waiver in the policy file has passed its expiry date and no longer applies."
+        case .PS011:
+            "A signature block claims a certificate, but the signature does not verify over the package's content (tampered or counterfeit package; checked as apksigner does)."
         }
     }
 
@@ -70,6 +73,8 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         case .PS009:
             "Provide the full input (the base build for an incremental OTA, an unencrypted or untruncated image), or raise the limit that was hit."
         case .PS010: "Renew the waiver with a new expiry date, or resolve the finding it covered."
+        case .PS011:
+            "Ship the package exactly as its publisher signed it: a package changed after signing (injected code, a repackaged copy) must be rebuilt and signed again by its owner."
         }
     }
 }

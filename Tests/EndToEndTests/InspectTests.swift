@@ -66,7 +66,7 @@ struct InspectTests {
             #expect(r.keys.contains(key), "missing \(key)")
         }
         #expect(r["kind"] as? String == "apk")
-        #expect(r["verified"] is NSNull)
+        #expect(r["verified"] as? Bool == true, "issue 12: APK signatures are verified")
         #expect(r["usesInternet"] as? Bool == true)
         #expect(r["signatureSchemes"] as? [String] == ["v1", "v2", "v3"])
         let signer = try #require((r["signers"] as? [[String: Any]])?.first)

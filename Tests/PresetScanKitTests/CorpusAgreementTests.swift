@@ -23,6 +23,10 @@ struct GroundTruth: Decodable {
     struct Apksigner: Decodable {
         var ok: Bool
         var certs: [Cert]?
+        /// Whether `apksigner verify` (default options) said "Verifies".
+        var verifies: Bool
+        /// Why not (see `Samples/groundtruth.sh`); nil when it verifies.
+        var reasonClass: String?
     }
     var path: String
     var sha256: String
@@ -107,6 +111,46 @@ func reportedCertificates(_ record: AppRecord) -> Set<GroundTruth.Cert> {
         }
         #expect(compared >= 250)
         print("apksigner agreement: \(agree)/\(compared)")
+    }
+
+    /// The reason class presetscan gives in its `signing.verify-failed` warning.
+    static func reasonClass(_ record: AppRecord) -> String? {
+        guard let message = record.warnings.first(where: { $0.code == "signing.verify-failed" })?.message,
+            let open = message.firstIndex(of: "("), let comma = message[open...].firstIndex(of: ",")
+        else { return nil }
+        return String(message[message.index(after: open)..<comma])
+    }
+
+    /// Issue 12: the same verified / not verified as `apksigner verify` on every APK, and the same
+    /// reason class when not. Two classes have no counterpart: "not-an-apk" (apksig throws; we
+    /// only require that the APK is not verified) and "tool-unsupported" (Debian's JDK lacks
+    /// RSA-PSS, so apksigner cannot check those vectors; we check them, and they still fail, for
+    /// their missing v1 signature, so only the verdict is compared).
+    @Test func verificationAgreesWithApksigner() throws {
+        var agree = 0
+        for t in Self.truth {
+            guard let r = Self.records[t.path] else {
+                Issue.record("\(t.path): no record")
+                continue
+            }
+            let ours = r.verified == true
+            guard ours == t.apksigner.verifies else {
+                Issue.record("\(t.path): verified \(String(describing: r.verified)) (\(Self.reasonClass(r) ?? "-")), apksigner says \(t.apksigner.verifies) (\(t.apksigner.reasonClass ?? "-"))")
+                continue
+            }
+            if let theirs = t.apksigner.reasonClass, !["not-an-apk", "tool-unsupported"].contains(theirs) {
+                // An APK that claims no signature gets no warning: it is unsigned, apksigner's
+                // "Missing META-INF/MANIFEST.MF" / "No JAR signatures".
+                let mine = Self.reasonClass(r) ?? (r.signatureSchemes.isEmpty && r.signers.isEmpty ? "missing-signature" : nil)
+                guard mine == theirs else {
+                    Issue.record("\(t.path): reason \(mine ?? "nil"), apksigner's is \(theirs)")
+                    continue
+                }
+            }
+            agree += 1
+        }
+        #expect(Self.truth.count == 332)
+        print("verification agreement with apksigner: \(agree)/\(Self.truth.count)")
     }
 
     @Test func everyCorpusFileGivesARecordWithoutTrapping() {

@@ -49,7 +49,7 @@ import Testing
         ("version: 2\n", 1, "version 2 is not supported"),
         ("version: one\n", 1, "whole number"),
         ("version: 1\nfailon: [PS001]\n", 2, "unknown key \"failon\""),
-        ("version: 1\nfailOn: [PS001, PS011]\n", 2, "unknown rule \"PS011\""),
+        ("version: 1\nfailOn: [PS001, PS099]\n", 2, "unknown rule \"PS099\""),
         ("version: 1\nfailOn: PS001\n", 2, "must be a list"),
         ("version: 1\nexemptWithoutInternet: perhaps\n", 2, "true or false"),
         ("version: 1\nexemptions:\n  - identifier: a.*\n", 3, "without `reason`"),

@@ -142,6 +142,8 @@ struct ScanReporterTests {
                         evidence: ["identifier": "cn.example.evil"]),
                 finding(.PS005, "displays \"京ICP备2023O12345号-1A\", a malformed app filing number (badMainNumber)", evil.location,
                         subject: "android:cn.example.evil", evidence: ["filingNumber": "京ICP备2023O12345号-1A"]),
+                finding(.PS011, "cn.example.evil claims signer MD5 \(signerA.md5), but the signature does not verify (content-mismatch, scheme v2): APK integrity check failed",
+                        evil.location, subject: "android:cn.example.evil", evidence: ["claimedMd5": signerA.md5]),
             ])
 
         // certificate-mismatch, with a sponsor that a spreadsheet would run as a formula.
@@ -469,7 +471,7 @@ struct ScanReporterTests {
         let column = { (name: String) in header.firstIndex(of: name) ?? -1 }
         let evil = try #require(rows.first { $0[column("identifier")] == "cn.example.evil" })
         #expect(evil[column("label")] == Self.hostileLabel)
-        #expect(evil[column("failing")] == "PS001")
+        #expect(evil[column("failing")] == "PS001 PS011")
         let mismatch = try #require(rows.first { $0[column("identifier")] == "cn.example.mismatch" })
         #expect(mismatch[column("label")] == "'=1+1")
         #expect(mismatch[column("sponsor")] == "'=HYPERLINK(\"http://example.invalid\")")

@@ -54,8 +54,8 @@ public enum APKReader: PackageReader {
         record.warnings += archive.diagnostics.map { located($0, location) }
 
         var resources = LazyResources(archive: archive, limits: limits)
-        readManifest(archive, &record, &resources, limits: limits)
-        readSigners(archive, &record, limits: limits)
+        let sandbox = readManifest(archive, &record, &resources, limits: limits)
+        readSigners(archive, &record, targetSandboxVersion: sandbox, limits: limits)
         if searchFilingNumbers {
             var search = FilingSearch(archive: archive, limits: limits)
             search.run(metaData: record.metaData, resources: &resources)
@@ -74,13 +74,15 @@ public enum APKReader: PackageReader {
 
     // MARK: - Manifest
 
+    /// Returns the manifest's targetSandboxVersion, which signature verification needs.
+    @discardableResult
     private static func readManifest(
         _ archive: ZipArchive, _ record: inout AppRecord, _ resources: inout LazyResources, limits: Limits
-    ) {
+    ) -> Int? {
         let location = record.location
         guard let entry = archive.entry(named: "AndroidManifest.xml") else {
             record.errors.append(Diagnostic(.error, "apk.no-manifest", "no AndroidManifest.xml entry", location: location))
-            return
+            return nil
         }
         let manifest: AndroidManifest
         do {
@@ -90,7 +92,7 @@ public enum APKReader: PackageReader {
             manifest = try AndroidManifest.parse(bytes, limits: limits)
         } catch {
             record.errors.append(Diagnostic(.error, "apk.manifest-unreadable", "AndroidManifest.xml: \(error)", location: location))
-            return
+            return nil
         }
         record.warnings += manifest.warnings.map { located($0, location.appending("AndroidManifest.xml")) }
         record.package = manifest.package
@@ -151,6 +153,7 @@ public enum APKReader: PackageReader {
             if case .reference(let id)? = element.resource { resource = reference(id) }
             return AppRecord.MetaData(name: name, value: value, resource: resource)
         }
+        return integer(manifest.targetSandboxVersion, &resources).map { Int(clamping: $0) }
     }
 
     private static func reference(_ id: UInt32) -> String {
@@ -178,7 +181,9 @@ public enum APKReader: PackageReader {
 
     // MARK: - Signing
 
-    private static func readSigners(_ archive: ZipArchive, _ record: inout AppRecord, limits: Limits) {
+    private static func readSigners(
+        _ archive: ZipArchive, _ record: inout AppRecord, targetSandboxVersion: Int?, limits: Limits
+    ) {
         let location = record.location
         var schemes: [String] = []
         var signers: [Signer] = []
@@ -202,7 +207,15 @@ public enum APKReader: PackageReader {
         }
         record.signatureSchemes = schemes
         record.signers = signers
-        record.verified = nil
+
+        let verification = APKVerifier.verify(
+            archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename,
+            targetSandboxVersion: targetSandboxVersion)
+        record.verified = verification.verified
+        // An APK that claims no signature at all is simply unsigned (PS008 says so): no warning.
+        if let failure = verification.failure, !schemes.isEmpty || !signers.isEmpty {
+            record.warnings.append(APKVerification.diagnostic(failure, location: location))
+        }
     }
 
     /// The JAR signature's signers (APK v1, App Bundles): each `META-INF/NAME.RSA|DSA|EC` beside its

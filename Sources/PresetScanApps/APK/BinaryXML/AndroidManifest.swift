@@ -24,6 +24,8 @@ public struct AndroidManifest: Sendable, Equatable {
     /// From `<manifest><uses-sdk>`.
     public var minSdkVersion: ResValue?
     public var targetSdkVersion: ResValue?
+    /// `<manifest android:targetSandboxVersion>`: 2 and up needs a v2+ signature (apksig `ApkVerifier`).
+    public var targetSandboxVersion: ResValue?
     /// `android:name` of every `<uses-permission>`, `<uses-permission-sdk-23>` and `<uses-permission-sdk-m>`
     /// under `<manifest>`, in document order, without repeats.
     public var permissions: [String]
@@ -90,6 +92,7 @@ enum AndroidAttribute: UInt32, CaseIterable {
     case versionName = 0x0101_021c
     case targetSdkVersion = 0x0101_0270
     case versionCodeMajor = 0x0101_0576
+    case targetSandboxVersion = 0x0101_054c
 
     static let namespace = "http://schemas.android.com/apk/res/android"
 
@@ -104,6 +107,7 @@ enum AndroidAttribute: UInt32, CaseIterable {
         case .versionName: "versionName"
         case .targetSdkVersion: "targetSdkVersion"
         case .versionCodeMajor: "versionCodeMajor"
+        case .targetSandboxVersion: "targetSandboxVersion"
         }
     }
 }
@@ -320,5 +324,6 @@ private struct ManifestReader {
         manifest.versionCode = value(.versionCode, in: element)
         manifest.versionCodeMajor = value(.versionCodeMajor, in: element)
         manifest.versionName = value(.versionName, in: element)
+        manifest.targetSandboxVersion = value(.targetSandboxVersion, in: element)
     }
 }

@@ -1,0 +1,103 @@
+import PresetScanCore
+import PresetScanCrypto
+
+/// The content digests of APK Signature Scheme v2/v3 (source.android.com "APK Signature Scheme v2",
+/// "Integrity-protected contents"; apksig `ApkSigningBlockUtils.computeContentDigests`).
+///
+/// The protected content is three sections: the ZIP entries (up to the APK Signing Block), the
+/// central directory, and the end of central directory record whose central directory offset is
+/// replaced by the signing block's offset. Each section is cut into 1 MiB chunks; a chunk's digest
+/// is `H(0xa5 || u32le(length) || chunk)`, and the top-level digest `H(0x5a || u32le(count) || chunk digests)`.
+enum APKContentDigest: UInt32, Sendable, CaseIterable {
+    case chunkedSHA256 = 1
+    case chunkedSHA512 = 2
+    case verityChunkedSHA256 = 3
+
+    var name: String {
+        switch self {
+        case .chunkedSHA256: "CHUNKED_SHA256"
+        case .chunkedSHA512: "CHUNKED_SHA512"
+        case .verityChunkedSHA256: "VERITY_CHUNKED_SHA256"
+        }
+    }
+
+    static let chunkSize = 1 << 20
+    /// Bytes read per call: a multiple of the chunk size, so reads and chunks line up.
+    static let readSize = 8 << 20
+
+    /// The top-level digests of `algorithms` (verity excluded) over the three sections.
+    ///
+    /// `signingBlockOffset` is where the ZIP entries end; `centralDirectory` is `offset..<end`;
+    /// `eocd` is the end of central directory record as read (its offset field is patched here).
+    static func compute(
+        _ algorithms: Set<APKContentDigest>, source: ByteSource, signingBlockOffset: UInt64,
+        centralDirectory: Range<UInt64>, eocd: [UInt8]
+    ) throws -> [APKContentDigest: [UInt8]] {
+        let wanted = algorithms.filter { $0 != .verityChunkedSHA256 }.sorted { $0.rawValue < $1.rawValue }
+        guard !wanted.isEmpty else { return [:] }
+        guard eocd.count >= 22 else { throw ParseError("end of central directory", at: 0, "shorter than 22 bytes") }
+        var patched = eocd
+        let offset = UInt32(truncatingIfNeeded: signingBlockOffset)
+        for i in 0..<4 { patched[16 + i] = UInt8(truncatingIfNeeded: offset >> (8 * UInt32(i))) }
+
+        var states: [ChunkState] = []
+        for algorithm in wanted { states.append(try ChunkState(algorithm)) }
+
+        try digestRange(0..<signingBlockOffset, of: source, into: &states)
+        try digestRange(centralDirectory, of: source, into: &states)
+        try patched.withUnsafeBytes { buffer in
+            for i in states.indices { try states[i].addChunk(buffer) }
+        }
+        var out: [APKContentDigest: [UInt8]] = [:]
+        for state in states { out[state.algorithm] = try state.top() }
+        return out
+    }
+
+    private static func digestRange(_ range: Range<UInt64>, of source: ByteSource, into states: inout [ChunkState]) throws {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let count = Int(min(UInt64(readSize), range.upperBound - offset))
+            let bytes = try source.read(at: offset, count: count)
+            try bytes.withUnsafeBytes { buffer in
+                var start = 0
+                while start < buffer.count {
+                    let end = min(start + chunkSize, buffer.count)
+                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                    for i in states.indices { try states[i].addChunk(chunk) }
+                    start = end
+                }
+            }
+            offset += UInt64(count)
+        }
+    }
+
+    /// One algorithm's running state: a reusable digest and the chunk digests so far.
+    private struct ChunkState {
+        let algorithm: APKContentDigest
+        let digest: IncrementalDigest
+        var chunkDigests: [UInt8] = []
+        var count: UInt32 = 0
+
+        init(_ algorithm: APKContentDigest) throws {
+            self.algorithm = algorithm
+            digest = try IncrementalDigest(algorithm == .chunkedSHA512 ? .sha512 : .sha256)
+        }
+
+        mutating func addChunk(_ chunk: UnsafeRawBufferPointer) throws {
+            try digest.update([0xa5] + littleEndian(UInt32(chunk.count)))
+            try digest.update(chunk)
+            chunkDigests += try digest.finish()
+            count &+= 1
+        }
+
+        func top() throws -> [UInt8] {
+            try digest.update([0x5a] + littleEndian(count))
+            try digest.update(chunkDigests)
+            return try digest.finish()
+        }
+
+        private func littleEndian(_ n: UInt32) -> [UInt8] {
+            [UInt8(n & 0xff), UInt8(n >> 8 & 0xff), UInt8(n >> 16 & 0xff), UInt8(n >> 24)]
+        }
+    }
+}
