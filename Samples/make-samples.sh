@@ -358,4 +358,6 @@ done
 if [[ "$write_expected" -eq 1 ]]; then
     "$here/groundtruth.sh" --examples "$apk_dir" --out "$apk_dir/expected.jsonl"
 fi
+# Tampered copies of the signed samples (signature verification, PS011) are made from them.
+"$here/make-tampered.sh"
 (cd "$apk_dir" && sha256sum -- *.apk)
