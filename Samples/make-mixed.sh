@@ -13,12 +13,12 @@
 #   expected.tsv   location <TAB> kind <TAB> platform <TAB> package (or "-") <TAB> ok|error, one row per
 #                  package the tree holds: what `presetscan list` must report, each one read or
 #                  carrying an error (PS009), none missing
-# Needs: mke2fs, zip, python3.
+# Needs: mke2fs, zip, unzip, python3.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:?usage: make-mixed.sh OUTDIR}"
-for tool in mke2fs zip python3; do
+for tool in mke2fs zip unzip python3; do
     command -v "$tool" >/dev/null || { echo "make-mixed.sh: '$tool' not found" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -77,6 +77,13 @@ mke2fs -q -F -t ext4 -b 4096 -O ^has_journal,^inline_data -U 11111111-2222-3333-
     && zip -q -X -9 "$t/system/apex/com.example.presetscan.capex" AndroidManifest.xml apex_manifest.pb original_apex)
 rows+=("system/apex/com.example.presetscan.apex!/apex_payload.img!/app/ApexHello/ApexHello.apk"$'\t'"apk"$'\t'"android"$'\t'"cn.example.hello"$'\t'"ok")
 rows+=("system/apex/com.example.presetscan.capex!/original_apex!/apex_payload.img!/app/ApexHello/ApexHello.apk"$'\t'"apk"$'\t'"android"$'\t'"cn.example.hello"$'\t'"ok")
+
+# An APK that carries an APEX's payload entry: content alone would make it a container, but a
+# file named .apk in an app folder is installed as an app, so it must be read as one, not walked.
+mkdir -p "$t/system/app/Sneaky"
+cp "$here/apk/hello.apk" "$t/system/app/Sneaky/Sneaky.apk"
+(cd "$work/apex" && zip -q -X -0 "$t/system/app/Sneaky/Sneaky.apk" apex_payload.img)
+rows+=("system/app/Sneaky/Sneaky.apk"$'\t'"apk"$'\t'"android"$'\t'"cn.example.hello"$'\t'"ok")
 
 find "$t" -exec touch -h -d @315532800 {} +
 mke2fs -q -F -t ext4 -b 4096 -O ^inline_data,^has_journal -L mixed -U 11111111-2222-3333-4444-999999999999 \

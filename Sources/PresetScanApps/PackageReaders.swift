@@ -20,6 +20,8 @@ public struct PackageReadOptions: Sendable {
 public protocol PackageReader: Sendable {
     /// The kind names this reader produces (`hap` and `hsp` share a reader).
     static var kinds: [String] { get }
+    /// The platform its packages are built for (SPEC §7 table).
+    static var platform: Platform { get }
     /// File-name suffixes that say "this kind" (lower case, with the dot): a ZIP so named that no
     /// reader accepts by content is still given to this reader, whose record then says what is missing.
     static var suffixes: [String] { get }
@@ -80,7 +82,7 @@ public enum PackageReaders {
         do {
             archive = try ZipArchive(source: source, limits: options.limits)
         } catch let error as ZipError {
-            var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: source.size)
+            var record = unreadRecord(location: location, name: name, size: source.size)
             if error == .notAZip,
                let reason = table.lazy.compactMap({ $0.diagnoseNonZip(source: source, name: name, location: location) }).first {
                 record.errors.append(reason)
@@ -90,7 +92,7 @@ public enum PackageReaders {
             record.errors.append(Diagnostic(.error, code, "\(error)", location: location))
             return record
         } catch {
-            var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: source.size)
+            var record = unreadRecord(location: location, name: name, size: source.size)
             record.errors.append(Diagnostic(.error, "\(record.kind).unreadable", "\(error)", location: location))
             return record
         }
@@ -102,7 +104,7 @@ public enum PackageReaders {
         if let reader = reader(for: archive, name: name) {
             return reader.read(archive: archive, location: location, options: options)
         }
-        var record = AppRecord(location: location, kind: kindGuess(name), platform: platformGuess(name), size: archive.source.size)
+        var record = unreadRecord(location: location, name: name, size: archive.source.size)
         record.warnings += archive.diagnostics.map { d in
             var d = d
             if d.location == nil { d.location = location }
@@ -114,26 +116,25 @@ public enum PackageReaders {
         return record
     }
 
-    /// The kind a name suggests, for records of packages that could not be read: the suffix when
-    /// it is a kind (`.xapk`), else the reader's first kind (`.rpks` is a quick app, kind `rpk`).
-    static func kindGuess(_ name: String) -> String {
+    /// The kind a name suggests, for records of packages that could not be read.
+    static func kindGuess(_ name: String) -> String { guess(name).kind }
+
+    /// The kind and platform of the reader whose suffix `name` has (`apk`, android when none).
+    static func guess(_ name: String) -> (kind: String, platform: Platform) {
         let lower = name.lowercased()
         for reader in table {
             for suffix in reader.suffixes where lower.hasSuffix(suffix) {
                 let kind = String(suffix.dropFirst())
-                return reader.kinds.contains(kind) ? kind : reader.kinds.first ?? kind
+                return (reader.kinds.contains(kind) ? kind : reader.kinds.first ?? kind, reader.platform)
             }
         }
-        return "apk"
+        return ("apk", .android)
     }
 
-    static func platformGuess(_ name: String) -> Platform {
-        switch kindGuess(name) {
-        case "hap", "hsp", "app": .harmony
-        case "ipa": .ios
-        case "rpk": .quickapp
-        default: .android
-        }
+    /// The record of a package that could not be read, with the kind and platform its name suggests.
+    static func unreadRecord(location: Location, name: String, size: UInt64) -> AppRecord {
+        let (kind, platform) = guess(name)
+        return AppRecord(location: location, kind: kind, platform: platform, size: size)
     }
 }
 

@@ -17,6 +17,7 @@ import PresetScanUnpack
 /// JAR signature's `signing.v1-*`.
 public enum AABReader: PackageReader {
     public static let kinds = ["aab"]
+    public static let platform = Platform.android
     public static let suffixes = [".aab"]
 
     static let manifestPath = "base/manifest/AndroidManifest.xml"

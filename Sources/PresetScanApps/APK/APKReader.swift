@@ -11,6 +11,8 @@ public enum APKReader: PackageReader {
     public static let internetPermission = "android.permission.INTERNET"
 
     public static let kinds = ["apk"]
+
+    public static let platform = Platform.android
     public static let suffixes = [".apk"]
 
     /// An APK has its binary manifest at the root. An APEX (`apex_payload.img`) or compressed

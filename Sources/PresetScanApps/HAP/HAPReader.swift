@@ -6,6 +6,7 @@ import PresetScanUnpack
 /// HarmonyOS module (SPEC §7 `hap`, `hsp`): stage-model `module.json` or FA-model `config.json`, HAP signing block.
 public enum HAPReader: PackageReader {
     public static let kinds = ["hap", "hsp"]
+    public static let platform = Platform.harmony
     public static let suffixes = [".hap", ".hsp"]
 
     /// A HAP has `module.json` (stage model), or `config.json` beside a resource index (root, or

@@ -4,6 +4,7 @@ import PresetScanUnpack
 /// HarmonyOS APP pack (SPEC §7 `app`): `pack.info` and the HAPs it lists, read as one app.
 public enum HarmonyAppPackReader: PackageReader {
     public static let kinds = ["app"]
+    public static let platform = Platform.harmony
     // `.app` is no name to go by: too common outside HarmonyOS. Content decides.
     public static let suffixes: [String] = []
 

@@ -7,6 +7,7 @@ import PresetScanUnpack
 /// One record per archive: plug-ins, frameworks and a watch app are components of the app.
 public enum IPAReader: PackageReader {
     public static let kinds = ["ipa"]
+    public static let platform = Platform.ios
     public static let suffixes = [".ipa"]
 
     /// An IPA holds `Payload/NAME.app/Info.plist`.

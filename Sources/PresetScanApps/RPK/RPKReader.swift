@@ -17,6 +17,7 @@ import PresetScanUnpack
 /// `rpk.component-signer-mismatch`, `rpk.component-limit`.
 public enum RPKReader: PackageReader {
     public static let kinds = ["rpk"]
+    public static let platform = Platform.quickapp
     public static let suffixes = [".rpk", ".rpks"]
 
     /// Largest `manifest.json` read (real ones are a few KiB).

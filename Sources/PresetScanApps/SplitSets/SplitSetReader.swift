@@ -17,6 +17,7 @@ import PresetScanUnpack
 /// base's and the splits' own diagnostics are kept, their messages prefixed with the APK's path.
 public enum SplitSetReader: PackageReader {
     public static let kinds = ["apks", "xapk", "apkm"]
+    public static let platform = Platform.android
     public static let suffixes = [".apks", ".xapk", ".apkm"]
 
     /// bundletool's `toc.pb`, an XAPK's `manifest.json` or an APKM's `info.json` beside APKs, or a
