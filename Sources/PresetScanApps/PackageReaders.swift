@@ -6,10 +6,14 @@ public struct PackageReadOptions: Sendable {
     public var limits: Limits
     /// false skips the filing-number search (the costliest step), for callers that do not report numbers.
     public var searchFilingNumbers: Bool
+    /// false skips signature verification, which reads every byte of a package (`verified` stays
+    /// nil), for callers that do not report it, such as `list`.
+    public var verifySignatures: Bool
 
-    public init(limits: Limits = .default, searchFilingNumbers: Bool = true) {
+    public init(limits: Limits = .default, searchFilingNumbers: Bool = true, verifySignatures: Bool = true) {
         self.limits = limits
         self.searchFilingNumbers = searchFilingNumbers
+        self.verifySignatures = verifySignatures
     }
 }
 

@@ -14,6 +14,9 @@ public struct Lister: Sendable {
     public var limits: Limits
     /// Whether packages are searched for filing numbers (`list` does not report them).
     public var searchFilingNumbers = true
+    /// Whether APK signatures are verified (every byte of each APK is read); `list` reports no
+    /// verification and turns it off, `scan` needs it (PS011).
+    public var verifySignatures = true
     /// Unpacking limits; `maxTotalBytes` nil means 4× the input size, at least 8 GiB.
     public var maxDepth: Int
     public var maxTotalBytes: UInt64?
@@ -121,7 +124,8 @@ public struct Lister: Sendable {
 
     /// Reads every package found, in parallel, and returns them in location order.
     private func readPackages(_ found: [(ByteSource, Location)]) -> [ListReport.Package] {
-        let options = PackageReadOptions(limits: limits, searchFilingNumbers: searchFilingNumbers)
+        let options = PackageReadOptions(
+            limits: limits, searchFilingNumbers: searchFilingNumbers, verifySignatures: verifySignatures)
         let packages = parallelMap(found, jobs: jobs, completed: { progress?($0, found.count) }) { source, location in
             let record = PackageReaders.read(source: source, location: location, name: location.parts.last ?? "", options: options)
             var package = ListReport.Package(record: record)

@@ -22,6 +22,7 @@ public struct ScanPipeline: Sendable {
         self.policy = policy
         self.lister = lister
         self.lister.searchFilingNumbers = true
+        self.lister.verifySignatures = true
         self.now = now
         self.baseline = nil
     }

@@ -23,10 +23,6 @@ public enum APKReader: PackageReader {
             && archive.entry(named: "apex_payload.img") == nil && archive.entry(named: "original_apex") == nil
     }
 
-    public static func read(archive: ZipArchive, location: Location, options: PackageReadOptions) -> AppRecord {
-        read(archive: archive, location: location, limits: options.limits, searchFilingNumbers: options.searchFilingNumbers)
-    }
-
     /// - Parameter searchFilingNumbers: false skips the filing-number search (the costliest step),
     ///   for callers that do not report numbers, such as `list`.
     public static func read(
@@ -45,20 +41,20 @@ public enum APKReader: PackageReader {
             record.errors.append(Diagnostic(.error, "apk.unreadable", "\(error)", location: location))
             return record
         }
-        return read(archive: archive, location: location, limits: limits, searchFilingNumbers: searchFilingNumbers)
+        let options = PackageReadOptions(limits: limits, searchFilingNumbers: searchFilingNumbers)
+        return read(archive: archive, location: location, options: options)
     }
 
-    /// Reads an APK already opened as a ZIP (a split of a set, an APK nested in another package).
-    public static func read(
-        archive: ZipArchive, location: Location, limits: Limits, searchFilingNumbers: Bool
-    ) -> AppRecord {
+    /// Reads an APK already opened as a ZIP (given as one, a split of a set, an APK nested in another package).
+    public static func read(archive: ZipArchive, location: Location, options: PackageReadOptions) -> AppRecord {
+        let limits = options.limits
         var record = AppRecord(location: location, kind: "apk", size: archive.source.size)
         record.warnings += archive.diagnostics.map { located($0, location) }
 
         var resources = LazyResources(archive: archive, limits: limits)
         let sandbox = readManifest(archive, &record, &resources, limits: limits)
-        readSigners(archive, &record, targetSandboxVersion: sandbox, limits: limits)
-        if searchFilingNumbers {
+        readSigners(archive, &record, targetSandboxVersion: sandbox, verify: options.verifySignatures)
+        if options.searchFilingNumbers {
             var search = FilingSearch(archive: archive, limits: limits)
             search.run(metaData: record.metaData, resources: &resources)
             record.filingNumbers = search.numbers
@@ -183,8 +179,9 @@ public enum APKReader: PackageReader {
 
     // MARK: - Signing
 
+    /// Signers of every scheme present and, when `verify`, whether they verify (reads every byte).
     private static func readSigners(
-        _ archive: ZipArchive, _ record: inout AppRecord, targetSandboxVersion: Int?, limits: Limits
+        _ archive: ZipArchive, _ record: inout AppRecord, targetSandboxVersion: Int?, verify: Bool
     ) {
         let location = record.location
         var schemes: [String] = []
@@ -209,6 +206,10 @@ public enum APKReader: PackageReader {
         }
         record.signatureSchemes = schemes
         record.signers = signers
+        guard verify else {
+            record.verified = nil
+            return
+        }
 
         let verification = APKVerifier.verify(
             archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename,

@@ -30,9 +30,7 @@ extension SplitSet {
         } catch {
             return .failure(error)
         }
-        let record = APKReader.read(
-            archive: apk, location: location.appending(entry.name), limits: options.limits,
-            searchFilingNumbers: options.searchFilingNumbers)
+        let record = APKReader.read(archive: apk, location: location.appending(entry.name), options: options)
         var part = Part(path: entry.name, record: record)
         if let manifest = apk.entry(named: "AndroidManifest.xml"), let bytes = try? apk.data(of: manifest) {
             part.splitName = splitName(manifest: bytes)
