@@ -54,3 +54,19 @@ public struct Suppression: Codable, Sendable, Hashable {
         self.reason = reason
     }
 }
+
+extension Finding {
+    /// The finding's message for people in `language`.
+    // TODO(issue 13, language helper): render from a catalogue `Message`; English only until then.
+    public func text(_ language: Language) -> String { message }
+}
+
+extension Rule {
+    /// `summary` in `language`.
+    // TODO(issue 13, language helper): from the catalogue.
+    public func summary(_ language: Language) -> String { summary }
+
+    /// `remedy` in `language`.
+    // TODO(issue 13, language helper): from the catalogue.
+    public func remedy(_ language: Language) -> String { remedy }
+}

@@ -1,3 +1,5 @@
+import PresetScanCore
+
 /// One verdict per app package (SPEC §4).
 public enum Verdict: String, CaseIterable, Codable, Sendable, Comparable {
     case filed
@@ -20,4 +22,18 @@ public enum Verdict: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+}
+
+extension Verdict {
+    /// The verdict's fixed term for people (SPEC §8); `rawValue` stays the machine name.
+    public var term: MessageKey {
+        switch self {
+        case .filed: .termFiled
+        case .unfiled: .termUnfiled
+        case .certificateMismatch: .termCertificateMismatch
+        case .filingNotActive: .termFilingNotActive
+        case .exempt: .termExempt
+        case .waived: .termWaived
+        }
+    }
 }

@@ -11,7 +11,9 @@ import PresetScanPolicy
 public struct HTMLScanReporter: ScanReporter {
     public static let format = "html"
 
-    public init() {}
+    public var options: ScanRenderOptions
+
+    public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
 
     public func render(_ report: ScanReport) throws -> String {
         let title = "presetscan scan report: \(report.outcome.rawValue.uppercased())"

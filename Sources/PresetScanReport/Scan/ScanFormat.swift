@@ -9,7 +9,7 @@ public enum ScanFormat: String, CaseIterable, Sendable {
         case .sarif: SARIFScanReporter()
         case .junit: JUnitScanReporter()
         case .csv: CSVScanReporter()
-        case .html: HTMLScanReporter()
+        case .html: HTMLScanReporter(options: options)
         case .cyclonedx: CycloneDXScanReporter()
         }
     }

@@ -173,6 +173,11 @@ public protocol ScanReporter: Sendable {
 public struct ScanRenderOptions: Sendable {
     /// ANSI colours in the table (a terminal without `NO_COLOR`, or `--color always`).
     public var color: Bool
+    /// The language of every text for people (SPEC §8); machine fields never change with it.
+    public var language: Language
 
-    public init(color: Bool = false) { self.color = color }
+    public init(color: Bool = false, language: Language = .en) {
+        self.color = color
+        self.language = language
+    }
 }
