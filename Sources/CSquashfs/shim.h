@@ -4,6 +4,8 @@
 #include <sqfs/compressor.h>
 #include <sqfs/id_table.h>
 #include <sqfs/dir_reader.h>
+#include <sqfs/dir.h>
+#include <sqfs/meta_reader.h>
 #include <sqfs/inode.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/error.h>

@@ -43,8 +43,11 @@ public struct AppRecord: Codable, Sendable, Equatable {
     /// The parts read as this one app: splits of a split set, HAPs of an APP pack, an IPA's
     /// plug-ins and frameworks. Empty for a single-file package.
     public var components: [Component]
-    /// Signature verification result; `nil` until verification is implemented.
+    /// Whether the signatures verify over the content (APK: as apksigner does); `nil` when not
+    /// checked (a kind without verification yet, or `list`, which does not verify).
     public var verified: Bool?
+    /// Why `verified` is false: the scheme and the class of failure; nil otherwise.
+    public var verificationFailure: VerificationFailure?
     public var warnings: [Diagnostic]
     public var errors: [Diagnostic]
 
@@ -63,6 +66,42 @@ public struct AppRecord: Codable, Sendable, Equatable {
         self.signers = []
         self.warnings = []
         self.errors = []
+    }
+
+    /// Why a package's signatures do not verify (apksig's errors, grouped into classes).
+    public struct VerificationFailure: Codable, Sendable, Equatable, Error, CustomStringConvertible {
+        /// The class of failure, as apksigner's errors can be grouped.
+        public enum Reason: String, Codable, Sendable, Equatable, CaseIterable {
+            /// A scheme the platform range needs is absent (no v1 below API 24, no signature at all).
+            /// Not tampering: the claimed signer may still verify for newer platforms.
+            case missingSignature = "missing-signature"
+            /// The content differs from what was signed: a chunk digest, an entry digest, an entry
+            /// named by the manifest that is missing, a manifest section.
+            case contentMismatch = "content-mismatch"
+            /// A signature over the signed data or the .SF file does not verify with the signer's key.
+            case signatureInvalid = "signature-invalid"
+            /// A signature names a newer scheme that is missing (stripping protection).
+            case stripped
+            /// A signature structure is broken or inconsistent (no certificate, key mismatch, algorithm
+            /// lists that differ, SDK ranges, signers that differ between schemes).
+            case malformed
+            /// Only algorithms the platform range cannot check.
+            case unsupportedAlgorithm = "unsupported-algorithm"
+        }
+
+        /// `v1`, `v2`, `v3`, `v3.1`, or `apk` for the package as a whole.
+        public var scheme: String
+        public var reason: Reason
+        /// apksigner-like text, in English: a fact of the package, not a report message.
+        public var message: String
+
+        public init(_ scheme: String, _ reason: Reason, _ message: String) {
+            self.scheme = scheme
+            self.reason = reason
+            self.message = message
+        }
+
+        public var description: String { "\(scheme): \(message) [\(reason.rawValue)]" }
     }
 
     /// A `<meta-data>` element of the manifest's `<application>`.
@@ -227,7 +266,7 @@ extension AppRecord {
     enum CodingKeys: String, CodingKey {
         case location, kind, platform, size, package, versionCode, versionName, build, minSdk, targetSdk, minSdkCodename, label,
             labels, permissions, usesInternet, metaData, filingNumbers, signatureSchemes, signers, profile, components, verified,
-            warnings, errors
+            verificationFailure, warnings, errors
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -254,6 +293,7 @@ extension AppRecord {
         try c.encode(profile, forKey: .profile)
         try c.encode(components, forKey: .components)
         try c.encode(verified, forKey: .verified)
+        try c.encode(verificationFailure, forKey: .verificationFailure)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(errors, forKey: .errors)
     }
@@ -283,3 +323,6 @@ extension Signer {
         try c.encode(maxSdk, forKey: .maxSdk)
     }
 }
+
+/// Why a package's signatures do not verify (`AppRecord.verificationFailure`).
+public typealias VerificationFailure = AppRecord.VerificationFailure

@@ -131,7 +131,7 @@ public struct Evaluator: Sendable {
         // A scheme missing for old platforms (v2/v3 only with minSdk below 24: apksigner's
         // "Missing META-INF/MANIFEST.MF") is not tampering: the claimed signer did verify.
         let failure = record.warnings.first { $0.code == Self.verifyFailedCode }
-        let onlyMissingScheme = failure.flatMap { APKVerification.reason(of: $0) } == .missingSignature
+        let onlyMissingScheme = record.verificationFailure?.reason == .missingSignature
         let signatureInvalid = record.verified == false && !unsigned && !onlyMissingScheme
         if signatureInvalid {
             let reason = failure?.message ?? "the signature does not verify"

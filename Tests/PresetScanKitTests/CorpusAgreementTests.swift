@@ -113,12 +113,9 @@ func reportedCertificates(_ record: AppRecord) -> Set<GroundTruth.Cert> {
         print("apksigner agreement: \(agree)/\(compared)")
     }
 
-    /// The reason class presetscan gives in its `signing.verify-failed` warning.
+    /// The reason class presetscan gives for an APK that does not verify.
     static func reasonClass(_ record: AppRecord) -> String? {
-        guard let message = record.warnings.first(where: { $0.code == "signing.verify-failed" })?.message,
-            let open = message.firstIndex(of: "("), let comma = message[open...].firstIndex(of: ",")
-        else { return nil }
-        return String(message[message.index(after: open)..<comma])
+        record.verificationFailure?.reason.rawValue
     }
 
     /// Issue 12: the same verified / not verified as `apksigner verify` on every APK, and the same

@@ -11,6 +11,7 @@ import Testing
     static func tampered() -> AppRecord {
         var r = E.record("cn.a")
         r.verified = false
+        r.verificationFailure = VerificationFailure("v3", .contentMismatch, "APK integrity check failed")
         r.warnings = [Diagnostic(.warning, Evaluator.verifyFailedCode,
             "the signature does not verify (content-mismatch, scheme v3): APK integrity check failed")]
         return r
@@ -50,6 +51,7 @@ import Testing
     @Test func missingSchemeForOldPlatformsIsNotPS011() {
         var r = E.record("cn.a")
         r.verified = false
+        r.verificationFailure = VerificationFailure("v1", .missingSignature, "Missing META-INF/MANIFEST.MF")
         r.warnings = [Diagnostic(.warning, Evaluator.verifyFailedCode,
             "the signature does not verify (missing-signature, scheme v1): Missing META-INF/MANIFEST.MF")]
         let app = EvaluatorTests().assess(r, [E.filing("京ICP备2023012345号-1A", "cn.a", md5s: [E.md5])])

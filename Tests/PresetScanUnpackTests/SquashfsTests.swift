@@ -281,6 +281,21 @@ import Testing
         #expect(listing.files["a/one.bin"] == Self.one)
     }
 
+    /// `sqfs_meta_reader_read_inode` allocates a symlink's target from its size field: the size is
+    /// checked first, so a fuzzed 1.7 GB target (Fuzz/Regressions/squashfs) is an error, not an allocation.
+    @Test func hugeSymlinkTargetIsAnErrorNotAnAllocation() throws {
+        var bytes = try Self.makeImage(["-noI", "-noD", "-noF", "-noId"])
+        let image = try Squashfs.Image(source: MemoryByteSource(bytes))
+        let target = Array("a/one.bin".utf8)
+        let at = try Self.findInode(bytes, Self.le32(UInt32(target.count)) + target, from: Int(image.superblock.inodeTableStart))
+        bytes.replaceSubrange(at..<at + 4, with: Self.le32(0x6500_0000))
+        let image2 = try Squashfs.Image(source: MemoryByteSource(bytes))
+        var messages: [String] = []
+        try image2.forEachFile({ messages.append($0.diagnostic.message) }) { _ in }
+        #expect(messages.contains { $0.contains("symlink of 1694498816 bytes") })
+        #expect(try Self.list(bytes).files["a/one.bin"] == Self.one)
+    }
+
     @Test func hostileNamesAreSkipped() throws {
         var bytes = try Self.makeImage(["-noI", "-noD", "-noF", "-noId"])
         let image = try Squashfs.Image(source: MemoryByteSource(bytes))

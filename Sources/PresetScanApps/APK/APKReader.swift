@@ -215,6 +215,7 @@ public enum APKReader: PackageReader {
             archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename,
             targetSandboxVersion: targetSandboxVersion)
         record.verified = verification.verified
+        record.verificationFailure = verification.failure
         // An APK that claims no signature at all is simply unsigned (PS008 says so): no warning.
         if let failure = verification.failure, !schemes.isEmpty || !signers.isEmpty {
             record.warnings.append(APKVerification.diagnostic(failure, location: location))

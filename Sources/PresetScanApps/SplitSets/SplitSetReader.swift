@@ -108,6 +108,7 @@ public enum SplitSetReader: PackageReader {
             }
         }
         mergeLabels(from: others, base: base, into: &record)
+        adoptVerification(of: others, into: &record)
         record.components = [components[0]] + components.dropFirst().sorted { $0.path < $1.path }
         record.filingNumbers = search.numbers
         return record
@@ -132,8 +133,29 @@ public enum SplitSetReader: PackageReader {
         record.signatureSchemes = apk.signatureSchemes
         record.signers = apk.signers
         record.verified = apk.verified
+        record.verificationFailure = apk.verificationFailure
         record.warnings += apk.warnings.map { SplitSet.fromPart($0, base.path, location) }
         record.errors += apk.errors.map { SplitSet.fromPart($0, base.path, location) }
+    }
+
+    /// Android installs a set only when every split verifies with the base's signer, so one tampered
+    /// split makes the set unverified: the first failing split's failure, named by its path.
+    private static func adoptVerification(of splits: [SplitSet.Part], into record: inout AppRecord) {
+        guard record.verified == true else { return }
+        for split in splits {
+            switch split.record.verified {
+            case false?:
+                record.verified = false
+                record.verificationFailure = split.record.verificationFailure.map {
+                    VerificationFailure($0.scheme, $0.reason, "\(split.path): \($0.message)")
+                } ?? VerificationFailure("apk", .malformed, "\(split.path) does not verify")
+                return
+            case nil:
+                record.verified = nil
+            case true?:
+                continue
+            }
+        }
     }
 
     /// The table of contents says which app and version the set is; the base decides, a

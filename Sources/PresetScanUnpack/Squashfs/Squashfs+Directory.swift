@@ -107,77 +107,166 @@ extension Squashfs {
         var inode: Result<Inode, LibraryError>
     }
 
-    /// An `sqfs_dir_reader_t` (`sqfs/dir_reader.h`): reads inodes and directory listings from the
-    /// inode and directory tables. Stateful: one listing at a time, on one thread.
+    /// Reads inodes and directory listings from the inode and directory tables through two
+    /// `sqfs_meta_reader_t` (`sqfs/meta_reader.h`), as `sqfs_dir_reader_t` does, but checks each
+    /// inode's size fields before libsquashfs decodes it: `sqfs_meta_reader_read_inode` allocates a
+    /// file's block list from its file size and a symlink's target from its target size, so one
+    /// hostile field would otherwise ask for gigabytes. Stateful: one listing at a time, on one thread.
     final class DirectoryReader: @unchecked Sendable {
-        let handle: OpaquePointer
+        private let inodeTable: OpaquePointer
+        private let directoryTable: OpaquePointer
         private let file: SourceFile
         private let superblock: SuperblockHandle
         private let compressor: Compressor
 
-        /// `sqfs_dir_reader_create` without `.`/`..` entries.
+        /// The same table bounds as `sqfs_dir_reader_create`: inodes up to the directory table,
+        /// directories up to the first of the id, fragment and export tables.
         init(file: SourceFile, superblock: SuperblockHandle, compressor: Compressor) throws {
-            guard let reader = sqfs_dir_reader_create(superblock.pointer, compressor.handle, file.handle, 0) else {
-                throw LibraryError(code: SQFS_ERROR_CORRUPTED.rawValue,
-                                   operation: "opening the inode and directory tables (table offsets out of order or past the end)")
+            let s = superblock.pointer.pointee
+            let directoryEnd = min(s.id_table_start, s.fragment_table_start, s.export_table_start)
+            guard let inodes = sqfs_meta_reader_create(file.handle, compressor.handle, s.inode_table_start, s.directory_table_start)
+            else {
+                throw LibraryError(code: SQFS_ERROR_ALLOC.rawValue, operation: "opening the inode table")
             }
-            handle = reader
+            guard let directories = sqfs_meta_reader_create(file.handle, compressor.handle, s.directory_table_start, directoryEnd)
+            else {
+                sqfs_destroy(UnsafeMutableRawPointer(inodes))
+                throw LibraryError(code: SQFS_ERROR_ALLOC.rawValue, operation: "opening the directory table")
+            }
+            inodeTable = inodes
+            directoryTable = directories
             self.file = file
             self.superblock = superblock
             self.compressor = compressor
         }
 
-        deinit { sqfs_destroy(UnsafeMutableRawPointer(handle)) }
+        deinit {
+            sqfs_destroy(UnsafeMutableRawPointer(inodeTable))
+            sqfs_destroy(UnsafeMutableRawPointer(directoryTable))
+        }
 
-        /// `sqfs_dir_reader_get_root_inode`.
+        /// The root inode, from the superblock's reference.
         func rootInode() throws -> Inode {
+            try inode(at: superblock.pointer.pointee.root_inode_ref, retaining: 0)
+        }
+
+        /// The inode at `reference` (metadata block relative to the inode table << 16 | offset), after
+        /// `InodeSizes` says what decoding it will allocate; `retained` is what the listing keeps already.
+        func inode(at reference: UInt64, retaining retained: Int) throws -> Inode {
+            let block = reference >> 16
+            let offset = Int(reference & 0xffff)
+            let sizes = try InodeSizes.read(inodeTable, at: block + superblock.pointer.pointee.inode_table_start, offset: offset,
+                                            blockSize: superblock.value.blockSize)
+            let where_ = "inode at block \(block) offset \(offset)"
+            if let target = sizes.symlinkTarget, target > Squashfs.maxSymlinkTarget {
+                throw LibraryError(code: SQFS_ERROR_OVERFLOW.rawValue,
+                                   operation: "\(where_) is a symlink of \(target) bytes, longer than a path can be")
+            }
+            if let blocks = sizes.blockCount {
+                let bytes = blocks.multipliedReportingOverflow(by: 4)
+                if bytes.overflow || bytes.partialValue > UInt64(Squashfs.maxBlockListBytes)
+                    || bytes.partialValue > UInt64(max(0, Squashfs.maxListingPayloadBytes - retained))
+                {
+                    throw LibraryError(code: SQFS_ERROR_OVERFLOW.rawValue,
+                        operation: "\(where_) lists \(blocks) blocks (file size \(sizes.fileSize ?? 0)), more than this reader keeps")
+                }
+            }
             var out: UnsafeMutablePointer<sqfs_inode_generic_t>?
-            try LibraryError.check(sqfs_dir_reader_get_root_inode(handle, &out), "reading the root inode")
-            guard let out else { throw LibraryError(code: SQFS_ERROR_INTERNAL.rawValue, operation: "reading the root inode") }
+            try LibraryError.check(sqfs_meta_reader_read_inode(inodeTable, superblock.pointer, block, offset, &out), "reading the \(where_)")
+            guard let out else { throw LibraryError(code: SQFS_ERROR_INTERNAL.rawValue, operation: "reading the \(where_)") }
             return Inode(taking: out)
         }
 
-        /// The entries of `directory` (`sqfs_dir_reader_open_dir`, then `_read` and `_get_inode` per
-        /// entry), at most `limit + 1` of them so a caller can tell the limit was passed. A listing that
-        /// breaks off midway gives the entries before the break and the error.
+        /// The entries of `directory` (`sqfs_readdir_state_init`, then `sqfs_meta_reader_readdir` and
+        /// the inode per entry), at most `limit + 1` of them so a caller can tell the limit was passed.
+        /// A listing that breaks off midway gives the entries before the break and the error.
         func entries(of directory: Inode, limit: Int) -> (entries: [DirectoryEntry], error: LibraryError?) {
             var entries: [DirectoryEntry] = []
             var retained = 0
-            let opened = directory.withPointer { sqfs_dir_reader_open_dir(handle, $0, 0) }
+            var state = sqfs_readdir_state_t()
+            let opened = directory.withPointer { sqfs_readdir_state_init(&state, superblock.pointer, $0) }
             guard opened == 0 else { return ([], LibraryError(code: opened, operation: "opening directory inode \(directory.number)")) }
             while entries.count <= limit {
-                var entry: OpaquePointer?
-                let result = sqfs_dir_reader_read(handle, &entry)
+                var entry: UnsafeMutablePointer<sqfs_dir_entry_t>?
+                var reference: UInt64 = 0
+                let result = sqfs_meta_reader_readdir(directoryTable, &state, &entry, nil, &reference)
                 if result > 0 { break }
                 guard result == 0, let entry else {
                     return (entries, LibraryError(code: result < 0 ? result : SQFS_ERROR_INTERNAL.rawValue,
                                                   operation: "reading directory inode \(directory.number)"))
                 }
-                // `sqfs_dir_entry_t` (`sqfs/dir.h`, not in the shim, so opaque here): u16 offset,
-                // s16 inode_diff, u16 type, u16 size (name length - 1) in host order, then the name.
-                let raw = UnsafeRawPointer(entry)
-                let length = Int(raw.loadUnaligned(fromByteOffset: 6, as: UInt16.self)) + 1
-                let name = Array(UnsafeRawBufferPointer(start: raw + 8, count: length))
-                sqfs_free(UnsafeMutableRawPointer(entry))
-                var inode: UnsafeMutablePointer<sqfs_inode_generic_t>?
-                let got = sqfs_dir_reader_get_inode(handle, &inode)
-                if got == 0, let inode {
-                    let read = Inode(taking: inode)
-                    // A hostile size makes a block list of gigabytes out of well-compressed metadata:
-                    // what one listing keeps in memory is bounded.
-                    if read.payloadBytes > Squashfs.maxBlockListBytes || retained > Squashfs.maxListingPayloadBytes - read.payloadBytes {
-                        entries.append(DirectoryEntry(name: name, inode: .failure(LibraryError(code: SQFS_ERROR_OVERFLOW.rawValue,
-                            operation: "inode \(read.number) lists \(read.payloadBytes / 4) blocks (file size \(read.fileSize)), more than this reader keeps"))))
-                        continue
-                    }
+                // `size` is the name length - 1, in host order after decoding (`sqfs/dir.h`).
+                let length = Int(entry.pointee.size) + 1
+                let name = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(entry) + MemoryLayout<sqfs_dir_entry_t>.size,
+                                                        count: length))
+                sqfs_free(entry)
+                do {
+                    let read = try inode(at: reference, retaining: retained)
                     retained += read.payloadBytes
                     entries.append(DirectoryEntry(name: name, inode: .success(read)))
-                } else {
-                    entries.append(DirectoryEntry(name: name, inode: .failure(LibraryError(
-                        code: got < 0 ? got : SQFS_ERROR_INTERNAL.rawValue, operation: "reading the inode"))))
+                } catch let error as LibraryError {
+                    entries.append(DirectoryEntry(name: name, inode: .failure(error)))
+                } catch {
+                    entries.append(DirectoryEntry(name: name, inode: .failure(LibraryError(code: SQFS_ERROR_INTERNAL.rawValue,
+                                                                                           operation: "\(error)"))))
                 }
             }
             return (entries, nil)
+        }
+    }
+
+    /// The size fields of an inode that decide what decoding it allocates (squashfs inode layouts,
+    /// `sqfs/inode.h`, little-endian): read from the metadata before libsquashfs decodes the inode.
+    struct InodeSizes {
+        var fileSize: UInt64?
+        /// Block-size words libsquashfs will allocate for a file.
+        var blockCount: UInt64?
+        var symlinkTarget: UInt32?
+
+        /// Base inode (16 bytes) and the fixed fields after it, at `block`/`offset` of the inode table.
+        static func read(_ table: OpaquePointer, at block: UInt64, offset: Int, blockSize: UInt32) throws -> InodeSizes {
+            try LibraryError.check(sqfs_meta_reader_seek(table, block, offset), "seeking to the inode at \(block)+\(offset)")
+            var base = [UInt8](repeating: 0, count: 16)
+            try LibraryError.check(sqfs_meta_reader_read(table, &base, 16), "reading the inode at \(block)+\(offset)")
+            let type = UInt16(base[0]) | UInt16(base[1]) << 8
+            var sizes = InodeSizes()
+            switch Int32(type) {
+            case Int32(SQFS_INODE_FILE.rawValue):
+                // blocks_start u32, fragment_index u32, fragment_offset u32, file_size u32
+                let fields = try words(table, 16)
+                sizes.fileSize = UInt64(u32(fields, 12))
+                sizes.blockCount = count(UInt64(u32(fields, 12)), fragment: u32(fields, 4), blockSize: blockSize)
+            case Int32(SQFS_INODE_EXT_FILE.rawValue):
+                // blocks_start u64, file_size u64, sparse u64, nlink u32, fragment_idx u32, ...
+                let fields = try words(table, 32)
+                let size = UInt64(u32(fields, 8)) | UInt64(u32(fields, 12)) << 32
+                sizes.fileSize = size
+                sizes.blockCount = count(size, fragment: u32(fields, 28), blockSize: blockSize)
+            case Int32(SQFS_INODE_SLINK.rawValue), Int32(SQFS_INODE_EXT_SLINK.rawValue):
+                // nlink u32, target_size u32
+                sizes.symlinkTarget = u32(try words(table, 8), 4)
+            default:
+                break
+            }
+            return sizes
+        }
+
+        /// libsquashfs' count: whole blocks, plus the tail when it is not in a fragment.
+        private static func count(_ size: UInt64, fragment: UInt32, blockSize: UInt32) -> UInt64 {
+            guard blockSize > 0 else { return 0 }
+            var blocks = size / UInt64(blockSize)
+            if fragment == 0xffff_ffff && size % UInt64(blockSize) != 0 { blocks += 1 }
+            return blocks
+        }
+
+        private static func words(_ table: OpaquePointer, _ count: Int) throws -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            try LibraryError.check(sqfs_meta_reader_read(table, &bytes, count), "reading an inode's fields")
+            return bytes
+        }
+
+        private static func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
         }
     }
 }

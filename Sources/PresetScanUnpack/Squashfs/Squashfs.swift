@@ -10,6 +10,8 @@ public enum Squashfs {
     public static let maxDirectoryDepth = 256
     /// Largest block list kept for one file (16M blocks: 2 TiB at 128 KiB blocks, 64 GiB at 4 KiB).
     public static let maxBlockListBytes = 64 << 20
+    /// Longest symlink target decoded (Linux `PATH_MAX`); a longer one is corrupt.
+    public static let maxSymlinkTarget: UInt32 = 4096
     /// Largest total of block lists kept for the entries of one directory listing.
     public static let maxListingPayloadBytes = 256 << 20
     /// Largest fragment table loaded (entries of 16 bytes); mksquashfs writes one per few files.
