@@ -10,6 +10,10 @@
 #                       carrying the original's signing block)
 #   stripped-v2.apk     filing.apk (v1+v2) with its APK Signing Block removed: the v1 .SF still says
 #                       X-Android-APK-Signed: 2
+#   verity.apk          hello.apk with a 640 KiB stored entry added, signed again (v1+v2+v3) with
+#                       --verity-enabled: VERITY_CHUNKED_SHA256 signatures beside the chunked ones, and a
+#                       verity tree of two levels (verifies)
+#   verity-entry-byte.apk  verity.apk with one byte of that entry changed
 #   expected.jsonl      what `apksigner verify` (default options) says about each, one JSON per line:
 #                       {"path", "verifies", "error"}
 #
@@ -97,8 +101,34 @@ assert fbs < fcd, "filing.apk has no APK Signing Block"
 write("stripped-v2.apk", assemble(filing[:fbs], b"", filing[fcd:feocd], filing[feocd:]))
 PY
 
+# A verity-signed APK large enough for a two-level tree (160 pages of 4 KiB: 5 KiB of page hashes).
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+python3 - "$here/apk/hello.apk" "$tmp/unsigned.apk" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+    for info in zin.infolist():
+        if info.filename.startswith("META-INF/"):
+            continue
+        zout.writestr(info, zin.read(info.filename))
+    big = zipfile.ZipInfo("assets/pages.bin", date_time=(2026, 1, 1, 0, 0, 0))
+    big.compress_type = zipfile.ZIP_STORED
+    zout.writestr(big, bytes((i * 131 + i // 4096) & 0xff for i in range(640 * 1024)))
+PY
+zipalign -f -p 4 "$tmp/unsigned.apk" "$tmp/aligned.apk"
+apksigner sign --key "$here/keys/sample-a.pk8" --cert "$here/keys/sample-a.x509.pem" --min-sdk-version 21 \
+    --v4-signing-enabled false --verity-enabled --out "$out/verity.apk" "$tmp/aligned.apk"
+python3 - "$out/verity.apk" "$out/verity-entry-byte.apk" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.index(bytes((i * 131 + i // 4096) & 0xff for i in range(64)))
+data[at + 300000] ^= 0x01
+open(sys.argv[2], "wb").write(bytes(data))
+PY
+
 : > "$out/expected.jsonl"
-for f in block-byte cd-byte entry-byte stripped-v2 transplanted; do
+for f in block-byte cd-byte entry-byte stripped-v2 transplanted verity verity-entry-byte; do
     set +e
     text="$(apksigner verify "$out/$f.apk" 2>&1)"
     code=$?

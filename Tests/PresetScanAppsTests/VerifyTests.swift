@@ -1,6 +1,7 @@
 import Foundation
 import PresetScanCore
 import PresetScanCrypto
+import PresetScanUnpack
 import Testing
 
 @testable import PresetScanApps
@@ -46,7 +47,34 @@ import Testing
     }
 
     @Test func tamperedFixturesAreListed() {
-        #expect(Self.expected.map(\.path) == ["block-byte.apk", "cd-byte.apk", "entry-byte.apk", "stripped-v2.apk", "transplanted.apk"])
+        #expect(Self.expected.map(\.path) == [
+            "block-byte.apk", "cd-byte.apk", "entry-byte.apk", "stripped-v2.apk", "transplanted.apk", "verity.apk",
+            "verity-entry-byte.apk",
+        ])
+    }
+
+    /// apksigner --verity-enabled adds VERITY_CHUNKED_SHA256 signatures; they are checked like the others.
+    @Test func veritySignedSampleVerifies() throws {
+        let record = try Self.read("tampered/verity.apk")
+        #expect(Self.expected.first { $0.path == "verity.apk" }?.verifies == true)
+        #expect(record.verified == true)
+        #expect(record.verificationFailure == nil)
+    }
+
+    /// The verity digest (a two-level tree over 4 KiB pages, then the length) is what the signer
+    /// put in the signed data: its 40 bytes are found verbatim in the APK Signing Block.
+    @Test func verityDigestIsTheSignedOne() throws {
+        let url = Self.samples.appendingPathComponent("tampered/verity.apk")
+        let bytes = Array(try Data(contentsOf: url))
+        let archive = try ZipArchive(source: MemoryByteSource(bytes))
+        let block = try #require(try APKSigningBlock.locate(in: archive.source, centralDirectoryOffset: archive.centralDirectoryOffset))
+        let eocdStart = Int(archive.endOfCentralDirectory.offset)
+        let digest = try APKContentDigest.verity(
+            source: archive.source, signingBlockOffset: block.offset,
+            centralDirectory: archive.centralDirectoryOffset..<UInt64(eocdStart), eocd: Array(bytes[eocdStart...]))
+        #expect(digest.count == 40)
+        let signingBlock = bytes[Int(block.offset)..<Int(archive.centralDirectoryOffset)]
+        #expect(signingBlock.firstRange(of: digest) != nil)
     }
 
     /// Each tampered APK: not verified, apksigner agrees, the reason class is the one apksigner's
@@ -57,6 +85,7 @@ import Testing
         ("entry-byte.apk", "content-mismatch", "v3"),
         ("stripped-v2.apk", "stripped", "v1"),
         ("transplanted.apk", "content-mismatch", "v3"),
+        ("verity-entry-byte.apk", "content-mismatch", "v3"),
     ])
     func tamperedDoesNotVerify(_ name: String, _ reason: String, _ scheme: String) throws {
         let record = try Self.read("tampered/\(name)")

@@ -61,7 +61,7 @@ struct APKProtectedContent {
     var cache: [APKContentDigest: [UInt8]] = [:]
 
     mutating func digests(_ wanted: Set<APKContentDigest>) throws -> [APKContentDigest: [UInt8]] {
-        let missing = wanted.subtracting(cache.keys).filter { $0 != .verityChunkedSHA256 }
+        let missing = wanted.subtracting(cache.keys)
         if !missing.isEmpty {
             let computed = try APKContentDigest.compute(
                 Set(missing), source: source, signingBlockOffset: signingBlockOffset,
@@ -151,10 +151,7 @@ struct V2V3Verifier {
         } catch {
             return fail(.contentMismatch, "Failed to compute content digests: \(error)")
         }
-        if wanted.contains(.verityChunkedSHA256) {
-            outcome.notes.append("\(name): the VERITY_CHUNKED_SHA256 digest is not checked (the chunked digest is)")
-        }
-        for entry in expected where entry.algorithm != .verityChunkedSHA256 {
+        for entry in expected {
             guard let actual = computed[entry.algorithm], actual == entry.digest else {
                 return fail(.contentMismatch,
                     "\(name) signer #\(entry.signer + 1): APK integrity check failed. \(entry.algorithm.name) digest mismatch.")
