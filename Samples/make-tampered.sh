@@ -14,6 +14,8 @@
 #                       --verity-enabled: VERITY_CHUNKED_SHA256 signatures beside the chunked ones, and a
 #                       verity tree of two levels (verifies)
 #   verity-entry-byte.apk  verity.apk with one byte of that entry changed
+#   v2-signer-dropped.apk  hello.apk signed by sample keys A and B (v1+v2), with B's signer removed
+#                       from the v2 block: the v1 and v2 signatures name different signers
 #   expected.jsonl      what `apksigner verify` (default options) says about each, one JSON per line:
 #                       {"path", "verifies", "error"}
 #
@@ -127,8 +129,44 @@ data[at + 300000] ^= 0x01
 open(sys.argv[2], "wb").write(bytes(data))
 PY
 
+# Two signers in v1 and v2; then the second v2 signer is cut out of the v2 block (each signer signs
+# on its own, so A's v2 signature stays valid): v1 names A and B, v2 only A.
+python3 - "$tmp/aligned.apk" "$tmp/base.apk" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zin, zipfile.ZipFile(sys.argv[2], "w") as zout:
+    for info in zin.infolist():
+        if info.filename != "assets/pages.bin":
+            zout.writestr(info, zin.read(info.filename))
+PY
+apksigner sign --key "$here/keys/sample-a.pk8" --cert "$here/keys/sample-a.x509.pem" --next-signer \
+    --key "$here/keys/sample-b.pk8" --cert "$here/keys/sample-b.x509.pem" --v3-signing-enabled false \
+    --v4-signing-enabled false --out "$tmp/two.apk" "$tmp/base.apk"
+python3 - "$tmp/two.apk" "$out/v2-signer-dropped.apk" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+eocd = len(data) - 22
+cd_off = struct.unpack_from("<I", data, eocd + 16)[0]
+size = struct.unpack_from("<Q", data, cd_off - 24)[0]
+bs = cd_off - size - 8
+pairs, pos = [], bs + 8
+while pos < cd_off - 24:
+    length, pid = struct.unpack_from("<QI", data, pos)
+    value = data[pos + 12:pos + 8 + length]
+    if pid == 0x7109871A:
+        signers = value[4:4 + struct.unpack_from("<I", value, 0)[0]]
+        first = signers[:4 + struct.unpack_from("<I", signers, 0)[0]]
+        value = struct.pack("<I", len(first)) + first
+    pairs.append(struct.pack("<QI", len(value) + 4, pid) + value)
+    pos += 8 + length
+body = b"".join(pairs)
+block = struct.pack("<Q", len(body) + 24) + body + struct.pack("<Q", len(body) + 24) + b"APK Sig Block 42"
+tail = bytearray(data[eocd:])
+struct.pack_into("<I", tail, 16, bs + len(block))
+open(sys.argv[2], "wb").write(data[:bs] + block + data[cd_off:eocd] + bytes(tail))
+PY
+
 : > "$out/expected.jsonl"
-for f in block-byte cd-byte entry-byte stripped-v2 transplanted verity verity-entry-byte; do
+for f in block-byte cd-byte entry-byte stripped-v2 transplanted verity verity-entry-byte v2-signer-dropped; do
     set +e
     text="$(apksigner verify "$out/$f.apk" 2>&1)"
     code=$?

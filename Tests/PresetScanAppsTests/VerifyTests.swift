@@ -49,7 +49,7 @@ import Testing
     @Test func tamperedFixturesAreListed() {
         #expect(Self.expected.map(\.path) == [
             "block-byte.apk", "cd-byte.apk", "entry-byte.apk", "stripped-v2.apk", "transplanted.apk", "verity.apk",
-            "verity-entry-byte.apk",
+            "verity-entry-byte.apk", "v2-signer-dropped.apk",
         ])
     }
 
@@ -86,6 +86,7 @@ import Testing
         ("stripped-v2.apk", "stripped", "v1"),
         ("transplanted.apk", "content-mismatch", "v3"),
         ("verity-entry-byte.apk", "content-mismatch", "v3"),
+        ("v2-signer-dropped.apk", "malformed", "v1"),
     ])
     func tamperedDoesNotVerify(_ name: String, _ reason: String, _ scheme: String) throws {
         let record = try Self.read("tampered/\(name)")
@@ -113,5 +114,88 @@ import Testing
         }
         let top = PresetScanCrypto.Digest.sha256([0x5a, 3, 0, 0, 0] + chunk(entries) + chunk(cd) + chunk(patched))
         #expect(computed[.chunkedSHA256] == top)
+    }
+
+    // MARK: - Lineage and cross-scheme checks
+
+    static let corpus = "/usr/share/doc/androguard/examples/signing/apksig"
+
+    /// The proof-of-rotation attribute of the v3 signer of a corpus APK rotated over three keys.
+    static func lineageAttribute() throws -> (value: [UInt8], signer: [UInt8]) {
+        let source = try FileByteSource(path: corpus + "/v1v2v3-with-rsa-2048-lineage-3-signers.apk")
+        let archive = try ZipArchive(source: source)
+        let block = try #require(try APKSigningBlock.locate(in: source, centralDirectoryOffset: archive.centralDirectoryOffset))
+        let pair = try #require(block.pairs.first { $0.id == 0xF053_68C0 })
+        var reader = ByteReader(pair.value, structure: "v3 block")
+        var signers = try reader.lengthPrefixed(structure: "signers")
+        let signer = try ParsedSigner(try signers.lengthPrefixed(structure: "signer"), scheme: .v3)
+        let value = try #require(signer.attributes.first { $0.id == APKSignatureSchemes.proofOfRotationAttributeID }?.value)
+        return (value, try #require(signer.certificates.first))
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus), "needs androguard's apksig vectors"))
+    func lineageSignaturesVerify() throws {
+        let (value, signer) = try Self.lineageAttribute()
+        let lineage = try V2V3Verifier.lineage(value, signerCertificate: signer).get()
+        #expect(lineage.count == 3)
+    }
+
+    /// Each lineage node after the first is signed by the previous key: one flipped byte in the last
+    /// node's signature (the attribute's tail) makes the lineage a forgery.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus), "needs androguard's apksig vectors"))
+    func forgedLineageNodeIsRejected() throws {
+        var (value, signer) = try Self.lineageAttribute()
+        value[value.count - 10] ^= 0x01
+        guard case .failure(let failure) = V2V3Verifier.lineage(value, signerCertificate: signer) else {
+            Issue.record("a forged lineage verified")
+            return
+        }
+        #expect(failure.reason == .signatureInvalid)
+        #expect(failure.message.contains("certificate #3"))
+    }
+
+    @Test func schemesMustNameTheSameSigners() {
+        let a: [UInt8] = [1], b: [UInt8] = [2], c: [UInt8] = [3]
+        typealias S = APKVerifier.SchemeSigners
+        #expect(S(v1: [a], v2: [a], v3: [a]).mismatch() == nil)
+        #expect(S(v1: [a, b], v2: [a]).mismatch()?.scheme == "v1")
+        #expect(S(v1: [a], v2: [a, b]).mismatch()?.scheme == "v2")
+        #expect(S(v1: nil, v2: [a], v3: [b]).mismatch()?.reason == .malformed)
+        // Rotation: v3's lineage must start at the v1/v2 signer.
+        #expect(S(v1: [a], v2: [a], v3: [c], lineage: [a, b, c]).mismatch() == nil)
+        #expect(S(v1: [b], v2: [b], v3: [c], lineage: [a, b, c]).mismatch() != nil)
+        #expect(S(v1: [a], v2: [a], v3: [a, c]).mismatch() != nil, "two v3 signers need a lineage")
+    }
+
+    /// apksig: targeting Android 11 (30) or later needs v2 or newer; a v1-only APK then does not verify.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpus), "needs androguard's apksig vectors"))
+    func targetSdk30NeedsV2() throws {
+        let source = try FileByteSource(path: Self.corpus + "/v1-only-with-rsa-pkcs1-sha1-1.2.840.113549.1.1.1-2048.apk")
+        let archive = try ZipArchive(source: source)
+        #expect(APKVerifier.verify(archive: archive, minSdk: 1, targetSdk: 29).verified)
+        let failure = APKVerifier.verify(archive: archive, minSdk: 1, targetSdk: 30).failure
+        #expect(failure?.reason == .missingSignature)
+    }
+
+    /// apksig's checks across v3 signers: ranges follow on without overlap or hole and cover the
+    /// platforms; lineages only grow and are one lineage.
+    @Test func v3SignerRanges() {
+        typealias R = V2V3Verifier.SignerRange
+        let a: [UInt8] = [1], b: [UInt8] = [2]
+        func check(_ ranges: [R], coverage: Bool = true) -> String? {
+            V2V3Verifier.sdkRanges(ranges, minSdk: 28, top: Int(Int32.max), checkCoverage: coverage)
+        }
+        let whole = R(min: 28, max: Int(Int32.max), lineageSize: 0, lineage: [])
+        #expect(check([whole]) == nil)
+        let old = R(min: 28, max: 32, lineageSize: 1, lineage: [a])
+        let new = R(min: 33, max: Int(Int32.max), lineageSize: 2, lineage: [a, b])
+        #expect(check([new, old]) == nil)
+        #expect(check([R(min: 28, max: 33, lineageSize: 1, lineage: [a]), new])?.contains("not continuous") == true)
+        #expect(check([R(min: 28, max: 31, lineageSize: 1, lineage: [a]), new])?.contains("not continuous") == true)
+        #expect(check([R(min: 29, max: Int(Int32.max), lineageSize: 0, lineage: [])])?.contains("do not cover") == true)
+        #expect(check([R(min: 29, max: Int(Int32.max), lineageSize: 0, lineage: [])], coverage: false) == nil)
+        #expect(check([R(min: 28, max: 32, lineageSize: 2, lineage: [a, b]), R(min: 33, max: Int(Int32.max), lineageSize: 1, lineage: [a])])?
+            .contains("lineage") == true)
+        #expect(check([old, R(min: 33, max: Int(Int32.max), lineageSize: 2, lineage: [b, a])])?.contains("lineage") == true)
     }
 }

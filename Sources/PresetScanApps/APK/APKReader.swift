@@ -212,7 +212,7 @@ public enum APKReader: PackageReader {
         }
 
         let verification = APKVerifier.verify(
-            archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename,
+            archive: archive, minSdk: record.minSdk, minSdkCodename: record.minSdkCodename, targetSdk: record.targetSdk,
             targetSandboxVersion: targetSandboxVersion)
         record.verified = verification.verified
         record.verificationFailure = verification.failure

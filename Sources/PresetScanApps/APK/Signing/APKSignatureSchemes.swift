@@ -34,6 +34,9 @@ public enum APKSignatureSchemes {
 
     /// Signers beyond this many in one scheme block are not read (the platform accepts at most 10).
     public static let maxSignersPerBlock = 64
+    /// v3.1 signed-data attribute: the signer targets a development release, so its range may start
+    /// at the previous signer's maximum (apksig `V3SchemeConstants.ROTATION_ON_DEV_RELEASE_ATTR_ID`).
+    public static let rotationTargetsDevReleaseAttributeID: UInt32 = 0xc2a6_b3ba
     /// Lineage nodes beyond this many are not read.
     public static let maxLineageNodes = 64
 

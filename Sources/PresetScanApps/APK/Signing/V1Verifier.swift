@@ -22,6 +22,23 @@ struct V1Verifier {
 
     /// nil when the JAR signature verifies.
     func verify() -> APKVerification.Failure? {
+        if case .failure(let failure) = verifySigners() { return failure }
+        return nil
+    }
+
+    /// The signers' certificates (each signer's first, DER, in signer order) when the JAR signature
+    /// verifies: apksig compares them with the v2 and v3 signers.
+    func verifySigners() -> Result<[[UInt8]], APKVerification.Failure> {
+        switch check() {
+        case .failure(let failure): .failure(failure)
+        case .success(let certificates): .success(certificates)
+        }
+    }
+
+    private func check() -> Result<[[UInt8]], APKVerification.Failure> {
+        func failure(_ reason: APKVerification.Reason, _ message: String) -> Result<[[UInt8]], APKVerification.Failure> {
+            .failure(self.failure(reason, message))
+        }
         var names = Set<String>()
         for entry in archive.entries {
             guard names.insert(entry.name).inserted else {
@@ -59,10 +76,13 @@ struct V1Verifier {
         }
 
         var signedEntries = Set<String>()
+        var certificates: [[UInt8]] = []
         for signer in signers {
             switch verifySigner(signer, manifestBytes: manifestBytes, manifest: manifest, sections: manifestSections) {
-            case .failure(let f): return f
-            case .success(let names): signedEntries.formUnion(names)
+            case .failure(let f): return .failure(f)
+            case .success(let verified):
+                signedEntries.formUnion(verified.names)
+                if let certificate = verified.certificate { certificates.append(certificate) }
             }
         }
 
@@ -96,15 +116,15 @@ struct V1Verifier {
         for name in manifestSections.keys.sorted() where !present.contains(name) && Self.needsDigest(name) {
             return failure(.contentMismatch, "\(name) entry referenced by \(Self.manifestName) not found in the APK")
         }
-        return nil
+        return .success(certificates)
     }
 
     /// One signer: PKCS#7 over the .SF, stripping protection, .SF digests over the manifest.
-    /// Returns the entry names the signer's .SF covers.
+    /// Returns the entry names the signer's .SF covers and the signer's certificate.
     private func verifySigner(
         _ signer: (name: String, block: Zip.Entry, signatureFile: Zip.Entry), manifestBytes: [UInt8],
         manifest: JARManifest, sections: [String: JARManifest.Section]
-    ) -> Result<Set<String>, APKVerification.Failure> {
+    ) -> Result<(names: Set<String>, certificate: [UInt8]?), APKVerification.Failure> {
         let label = "JAR signer \(signer.name)"
         let sfName = signer.signatureFile.name
         let blockBytes: [UInt8]
@@ -180,7 +200,8 @@ struct V1Verifier {
             }
         }
         if wholeVerified { covered.formUnion(sections.keys) }
-        return .success(covered)
+        let certificate = (try? PKCS7.signerCertificates(der: blockBytes))?.first?.der
+        return .success((covered, certificate))
     }
 
     /// apksig's rules on top of the PKCS#7 check: signed attributes must be unique and include a

@@ -83,6 +83,11 @@ struct V2V3Verifier {
         var signerMinSdks: [Int] = []
         /// v2: the scheme ids its stripping-protection attribute names.
         var requiredSchemeIDs: [UInt32] = []
+        /// Each signer's certificate (DER, as decoded), in signer order.
+        var signerCertificates: [[UInt8]] = []
+        /// v3/v3.1: the proof-of-rotation lineage's certificates, oldest first (the last signer's
+        /// that has one); empty when no signer rotated.
+        var lineage: [[UInt8]] = []
     }
 
     /// Highest platform level; apksig uses `Integer.MAX_VALUE` for "no upper bound".
@@ -112,7 +117,7 @@ struct V2V3Verifier {
         guard !signerList.isAtEnd else { return fail(.malformed, "No signers in \(name) signature") }
 
         var expected: [(signer: Int, algorithm: APKContentDigest, digest: [UInt8])] = []
-        var ranges: [(min: Int, max: Int)] = []
+        var ranges: [SignerRange] = []
         var index = 0
         while !signerList.isAtEnd {
             let label = "\(name) signer #\(index + 1)"
@@ -132,15 +137,20 @@ struct V2V3Verifier {
                 expected += checked.digests.map { (index, $0.algorithm, $0.digest) }
                 outcome.notes += checked.notes
                 outcome.requiredSchemeIDs += checked.requiredSchemeIDs
+                outcome.signerCertificates.append(checked.certificate)
+                if !checked.lineage.isEmpty { outcome.lineage = checked.lineage }
                 if scheme.hasSdkRange, let lo = signer.minSdk, let hi = signer.maxSdk {
-                    ranges.append((Int(lo), Int(hi)))
+                    ranges.append(SignerRange(
+                        min: Int(lo), max: Int(hi), lineageSize: checked.lineage.count, lineage: checked.lineage,
+                        targetsDevRelease: signer.attributes.contains { $0.id == APKSignatureSchemes.rotationTargetsDevReleaseAttributeID }))
                     outcome.signerMinSdks.append(Int(lo))
                 }
             }
             index += 1
         }
 
-        if scheme == .v3, let failure = coverage(ranges) {
+        if scheme.hasSdkRange, let failure = Self.sdkRanges(ranges, minSdk: minSdk, top: rotationMinSdk.map { $0 - 1 } ?? maxSdk,
+                                                            checkCoverage: scheme == .v3) {
             return fail(.malformed, failure)
         }
 
@@ -160,24 +170,62 @@ struct V2V3Verifier {
         return outcome
     }
 
-    /// apksig `V3SchemeVerifier`: the signers' SDK ranges, sorted, must cover minSdk...maxSdk
-    /// (below the v3.1 rotation level when there is one) without gaps.
-    private func coverage(_ ranges: [(min: Int, max: Int)]) -> String? {
-        let top = rotationMinSdk.map { $0 - 1 } ?? maxSdk
-        guard minSdk <= top else { return nil }
-        var next = minSdk
-        for range in ranges.sorted(by: { $0.min < $1.min }) where range.max >= next {
-            if range.min > next { break }
-            next = range.max >= top ? top + 1 : range.max + 1
-            if next > top { return nil }
+    /// One v3/v3.1 signer's platform range and lineage, for the checks across signers.
+    struct SignerRange {
+        var min: Int
+        var max: Int
+        var lineageSize: Int
+        var lineage: [[UInt8]]
+        var targetsDevRelease = false
+    }
+
+    /// apksig `V3SchemeVerifier.verify`: the signers, ordered by their maximum level (one per
+    /// maximum: a later signer with the same maximum replaces the earlier, as apksig's map does),
+    /// must follow on without overlap or hole (a signer may start at the previous maximum when it
+    /// targets a development release), their lineages must only grow and belong to one lineage, and
+    /// together they must cover `minSdk...top` (`top`: below the v3.1 rotation level, when there is one).
+    /// apksig checks coverage on v3.1 blocks too; presetscan checks it on v3 only, where v3.1 signers
+    /// for a later rotation level would otherwise be refused.
+    static func sdkRanges(_ ranges: [SignerRange], minSdk: Int, top: Int, checkCoverage: Bool) -> String? {
+        var byMax: [Int: SignerRange] = [:]
+        for range in ranges { byMax[range.max] = range }
+        var firstMin = 0
+        var lastMax = 0
+        var lastLineageSize = 0
+        var lineages: [[[UInt8]]] = []
+        for range in byMax.keys.sorted().compactMap({ byMax[$0] }) {
+            if firstMin == 0 {
+                firstMin = range.min
+            } else if range.min != lastMax + 1 && !(range.min == lastMax && range.targetsDevRelease) {
+                return "APK Signature Scheme v3 signers supported min/max SDK versions are not continuous."
+            }
+            lastMax = range.max
+            if range.lineageSize > 0 {
+                guard range.lineageSize >= lastLineageSize else {
+                    return "SigningCertificateLineages targeting different platform versions using APK Signature Scheme v3 are not all a part of the same overall lineage."
+                }
+                lastLineageSize = range.lineageSize
+                lineages.append(range.lineage)
+            }
         }
-        return "Missing SDK version(s) \(next)...\(top) in APK Signature Scheme v3 signers"
+        // apksig `SigningCertificateLineage.consolidateLineages`: each lineage is the start of the longest.
+        if let longest = lineages.max(by: { $0.count < $1.count }),
+            lineages.contains(where: { !longest.starts(with: $0) })
+        {
+            return "SigningCertificateLineages targeting different platform versions using APK Signature Scheme v3 are not all a part of the same overall lineage."
+        }
+        if checkCoverage, minSdk <= top, firstMin > minSdk || lastMax < top {
+            return "APK Signature Scheme v3 signers supported min/max SDK versions do not cover the entire desired range.  Found min:  \(firstMin) max \(lastMax)"
+        }
+        return nil
     }
 
     private struct Checked {
         var digests: [(algorithm: APKContentDigest, digest: [UInt8])] = []
         var notes: [String] = []
         var requiredSchemeIDs: [UInt32] = []
+        var certificate: [UInt8] = []
+        var lineage: [[UInt8]] = []
     }
 
     private func check(_ signer: ParsedSigner, label: String, signerIndex: Int) -> Result<Checked, APKVerification.Failure> {
@@ -219,6 +267,7 @@ struct V2V3Verifier {
         } catch {
             return fail(.malformed, "Failed to decode certificate #1: \(error)")
         }
+        checked.certificate = certificate.der
         guard certificate.subjectPublicKeyInfo == signer.publicKey else {
             return fail(.malformed, "Public key mismatch between certificate and signature record")
         }
@@ -246,8 +295,9 @@ struct V2V3Verifier {
                 if let named = try? reader.u32le() { checked.requiredSchemeIDs.append(named) }
             case (.v3, APKSignatureSchemes.proofOfRotationAttributeID),
                 (.v31, APKSignatureSchemes.proofOfRotationAttributeID):
-                if let problem = Self.lineageProblem(value, signerCertificate: certificate.der) {
-                    return fail(.malformed, problem)
+                switch Self.lineage(value, signerCertificate: certificate.der) {
+                case .failure(let problem): return fail(problem.reason, problem.message)
+                case .success(let certificates): checked.lineage = certificates
                 }
             default:
                 break
@@ -256,32 +306,75 @@ struct V2V3Verifier {
         return .success(checked)
     }
 
-    /// apksig `SigningCertificateLineage`: the newest node's certificate must be the signer's.
-    /// (The nodes' signatures, each by the previous key, are not checked here.)
-    static func lineageProblem(_ value: [UInt8], signerCertificate: [UInt8]) -> String? {
+    /// apksig `V3SigningCertificateLineage.readSigningCertificateLineage`: version 1, then nodes of
+    /// (signed data: certificate, the parent's algorithm id), flags, this node's algorithm id for the
+    /// next node, and the parent key's signature over the signed data. Each node after the first must
+    /// be signed by the previous certificate's key with the algorithm the previous node names, no
+    /// certificate may repeat, and the newest must be the signer's. Returns the certificates, oldest first.
+    static func lineage(
+        _ value: [UInt8], signerCertificate: [UInt8]
+    ) -> Result<[[UInt8]], APKVerification.Failure> {
+        func problem(_ reason: APKVerification.Reason, _ message: String) -> Result<[[UInt8]], APKVerification.Failure> {
+            .failure(APKVerification.Failure("", reason, message))
+        }
         var reader = ByteReader(value, structure: "proof-of-rotation lineage")
-        var last: [UInt8]?
-        var count = 0
+        var certificates: [[UInt8]] = []
+        var previous: X509Certificate?
+        var previousAlgorithm: UInt32 = 0
         do {
-            _ = try reader.u32le()
+            guard try reader.u32le() == 1 else {
+                return problem(.malformed, "Encoded SigningCertificateLineage has a version different than any of which we are aware")
+            }
             while !reader.isAtEnd {
-                count += 1
-                guard count <= APKSignatureSchemes.maxLineageNodes else { return "proof-of-rotation lineage is too long" }
+                let number = certificates.count + 1
+                guard number <= APKSignatureSchemes.maxLineageNodes else {
+                    return problem(.malformed, "proof-of-rotation lineage has more than \(APKSignatureSchemes.maxLineageNodes) certificates")
+                }
                 var node = try reader.lengthPrefixed(structure: "proof-of-rotation node")
                 var signedData = try node.lengthPrefixed(structure: "proof-of-rotation signed data")
-                last = try signedData.lengthPrefixed(structure: "proof-of-rotation certificate").windowBytes
+                let signedBytes = signedData.windowBytes
+                _ = try node.u32le()  // flags
+                let algorithmForNext = try node.u32le()
+                let signature = try node.lengthPrefixed(structure: "proof-of-rotation signature").windowBytes
+                let der = try signedData.lengthPrefixed(structure: "proof-of-rotation certificate").windowBytes
+                let parentAlgorithm = try signedData.u32le()
+
+                if let previous {
+                    guard let algorithm = APKSignatureAlgorithm(rawValue: previousAlgorithm) else {
+                        return problem(.unsupportedAlgorithm,
+                            "Unknown signature algorithm 0x\(String(previousAlgorithm, radix: 16)) for certificate #\(number) of the proof-of-rotation lineage")
+                    }
+                    let valid = (try? PublicKey(subjectPublicKeyInfo: previous.subjectPublicKeyInfo)
+                        .isValidSignature(signature, for: signedBytes, algorithm: algorithm.signature)) ?? false
+                    guard valid else {
+                        return problem(.signatureInvalid,
+                            "Unable to verify signature of certificate #\(number) using \(algorithm.name) when verifying V3SigningCertificateLineage object")
+                    }
+                    guard parentAlgorithm == previousAlgorithm else {
+                        return problem(.malformed,
+                            "Signing algorithm ID mismatch for certificate #\(number) when verifying V3SigningCertificateLineage object")
+                    }
+                }
+                let certificate: X509Certificate
+                do { certificate = try X509Certificate.decoded(der: der) } catch {
+                    return problem(.malformed, "Failed to decode certificate #\(number) when parsing V3SigningCertificateLineage object")
+                }
+                guard !certificates.contains(certificate.der) else {
+                    return problem(.malformed,
+                        "Encountered duplicate entries in SigningCertificateLineage at certificate #\(number). All signing certificates should be unique")
+                }
+                certificates.append(certificate.der)
+                previous = certificate
+                previousAlgorithm = algorithmForNext
             }
         } catch {
-            return "Failed to parse the SigningCertificateLineage object: \(error)"
+            return problem(.malformed, "Failed to parse the SigningCertificateLineage object: \(error)")
         }
-        guard let last else { return "proof-of-rotation lineage is empty" }
-        guard let lastCertificate = try? X509Certificate.decoded(der: last),
-            let signer = try? X509Certificate.decoded(der: signerCertificate),
-            lastCertificate.der == signer.der
-        else {
-            return "Signing certificate does not match the last certificate of the proof-of-rotation lineage"
+        guard let last = certificates.last else { return problem(.malformed, "proof-of-rotation lineage is empty") }
+        guard let signer = try? X509Certificate.decoded(der: signerCertificate), last == signer.der else {
+            return problem(.malformed, "Signing certificate does not match the last certificate of the proof-of-rotation lineage")
         }
-        return nil
+        return .success(certificates)
     }
 }
 
