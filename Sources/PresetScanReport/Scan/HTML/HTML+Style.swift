@@ -56,6 +56,10 @@ extension HTMLScanReporter {
         th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
         th { font-size: 12px; color: var(--muted); font-weight: bold; border-bottom: 1.5px solid var(--ink); }
         table.failing td:first-child a { font-weight: bold; }
+        table.failing th:nth-child(1) { width: 15%; } table.failing th:nth-child(2) { width: 22%; } table.failing th:nth-child(4) { width: 9%; }
+        table.failing td:nth-child(2) code { overflow-wrap: normal; word-break: normal; }
+        table.failing td:nth-child(3) { white-space: nowrap; }
+        dt::first-letter, th::first-letter { text-transform: uppercase; }
         .rule { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; font-weight: bold; padding: 0 4px;
           border: 1px solid var(--line); border-radius: 3px; background: var(--soft); white-space: nowrap; }
         .rule-name { color: var(--muted); font-size: 12px; }
