@@ -89,7 +89,9 @@ extension HTMLScanReporter {
                 out += "<td>\(packageText(app))</td>"
                 out += "<td>\(badge(app.verdict))</td>"
                 out += "<td class=\"rules\">\(Set(findings.map(\.rule)).sorted().map { "<span class=\"rule\">\($0.rawValue)</span>" }.joined(separator: " "))</td>"
-                out += "<td>\(findings.first.map { Self.escape($0.text(language)) } ?? "")</td>"
+                // The location tells apart copies of one package at several places in the image.
+                out += "<td>\(findings.first.map { Self.escape($0.text(language)) } ?? "")"
+                    + "<div class=\"where\"><code>\(Self.path(app.record.location.description))</code></div></td>"
                 out += "</tr>\n"
             }
             out += "</tbody>\n</table>\n"

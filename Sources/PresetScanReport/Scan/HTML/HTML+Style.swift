@@ -59,6 +59,7 @@ extension HTMLScanReporter {
         table.failing th:nth-child(1) { width: 15%; } table.failing th:nth-child(2) { width: 22%; } table.failing th:nth-child(4) { width: 9%; }
         table.failing td:nth-child(2) code { overflow-wrap: normal; word-break: normal; }
         table.failing td:nth-child(3) { white-space: nowrap; }
+        table.failing .where { color: var(--muted); font-size: 12px; }
         dt::first-letter, th::first-letter { text-transform: uppercase; }
         .rule { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; font-weight: bold; padding: 0 4px;
           border: 1px solid var(--line); border-radius: 3px; background: var(--soft); white-space: nowrap; }
@@ -126,7 +127,8 @@ extension HTMLScanReporter {
           details::details-content { content-visibility: visible; display: block; height: auto; }
           details > summary { list-style: none; }
           h2, h3, h5 { break-after: avoid; page-break-after: avoid; }
-          .group { break-before: page; page-break-before: always; }
+          #apps, .group + .group { break-before: page; page-break-before: always; }
+          #apps > h2 { margin-top: 0; }
           .card, dl.cert, tr, ul.findings > li { break-inside: avoid; page-break-inside: avoid; }
           thead { display: table-header-group; }
           code, dd, td { overflow-wrap: anywhere; word-break: break-word; }
