@@ -493,27 +493,7 @@ struct ScanReporterTests {
         #expect(CSVScanReporter.field(value) == expected)
     }
 
-    // MARK: HTML
-
-    @Test func htmlIsSelfContainedAndEscaped() throws {
-        let output = try HTMLScanReporter().render(Self.report)
-        #expect(output.hasPrefix("<!DOCTYPE html>"))
-        #expect(!output.contains("<script"))
-        #expect(output.contains("&lt;script&gt;&amp;&quot;&#39;\n,=cmd"))
-        #expect(!output.lowercased().contains("http://") || !output.contains("href="))
-        #expect(!output.contains("src="))
-        #expect(!output.contains("<link"))
-        #expect(output.contains("@media print"))
-        #expect(output.contains("<strong>FAIL</strong>"))
-        for verdict in Verdict.allCases { #expect(output.contains("<tr class=\"verdict-\(verdict.rawValue)\">")) }
-        for rule in Rule.allCases { #expect(output.contains(">\(rule.rawValue)</span>")) }
-        for kind in ["exemption", "waiver", "baseline"] { #expect(output.contains("[suppressed, \(kind): ")) }
-        #expect(output.contains(Self.report.registry.sha256))
-    }
-
-    @Test func htmlEscapeRemovesControlsAndBidiOverrides() {
-        #expect(HTMLScanReporter.escape("a\u{202E}b\u{0}c\u{1B}[31m<") == "abc[31m&lt;")
-    }
+    // MARK: HTML: see HTMLReporterTests
 
     // MARK: CycloneDX
 
