@@ -121,16 +121,24 @@ final class BrotliDecoder: StreamDecoder {
 
 /// liblzma `.xz` decoder (`lzma_stream_decoder`, concatenated streams allowed); freed in deinit.
 final class XZDecoder: StreamDecoder {
-    private var stream = lzma_stream()
+    /// At a fixed address of its own, as the C library expects across calls.
+    private let stream: UnsafeMutablePointer<lzma_stream> = {
+        let p = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
+        p.initialize(to: lzma_stream())
+        return p
+    }()
     private var done = false
 
     init() throws {
         // 0x08 is `LZMA_CONCATENATED` (container.h), a macro Swift does not import.
-        let r = lzma_stream_decoder(&stream, UInt64.max, 0x08)
+        let r = lzma_stream_decoder(stream, UInt64.max, 0x08)
         guard r == LZMA_OK else { throw OTA.DecodeError.initFailed(codec: "xz", code: Int(r.rawValue)) }
     }
 
-    deinit { lzma_end(&stream) }
+    deinit {
+        lzma_end(stream)
+        stream.deallocate()
+    }
 
     func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         try run(input, action: LZMA_RUN, sink)
@@ -143,21 +151,21 @@ final class XZDecoder: StreamDecoder {
 
     private func run(_ input: UnsafeRawBufferPointer, action: lzma_action, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         var out = [UInt8](repeating: 0, count: outputChunk)
-        stream.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        stream.avail_in = input.count
+        stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_in = input.count
         while !done {
             let (r, produced) = out.withUnsafeMutableBufferPointer { ob -> (lzma_ret, Int) in
-                stream.next_out = ob.baseAddress
-                stream.avail_out = ob.count
-                let r = lzma_code(&stream, action)
-                return (r, ob.count - stream.avail_out)
+                stream.pointee.next_out = ob.baseAddress
+                stream.pointee.avail_out = ob.count
+                let r = lzma_code(stream, action)
+                return (r, ob.count - stream.pointee.avail_out)
             }
             if produced > 0 { try out.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
             switch r {
             case LZMA_STREAM_END:
                 done = true
             case LZMA_OK:
-                if stream.avail_in == 0 && produced < out.count { return }
+                if stream.pointee.avail_in == 0 && produced < out.count { return }
             case LZMA_BUF_ERROR:
                 if action == LZMA_FINISH { throw OTA.DecodeError.truncated(codec: "xz") }
                 return
@@ -171,24 +179,32 @@ final class XZDecoder: StreamDecoder {
                 throw OTA.DecodeError.corrupt(codec: "xz", detail: "liblzma error \(r.rawValue)")
             }
         }
-        if stream.avail_in > 0 { throw OTA.DecodeError.corrupt(codec: "xz", detail: "data follows the end of the stream") }
+        if stream.pointee.avail_in > 0 { throw OTA.DecodeError.corrupt(codec: "xz", detail: "data follows the end of the stream") }
     }
 }
 
 /// libbz2 decoder; concatenated streams (as pbzip2 writes them) are decoded one after another.
 final class Bzip2Decoder: StreamDecoder {
-    private var stream = bz_stream()
+    /// At a fixed address of its own: libbz2's state points back at it and checks that it did not move.
+    private let stream: UnsafeMutablePointer<bz_stream> = {
+        let p = UnsafeMutablePointer<bz_stream>.allocate(capacity: 1)
+        p.initialize(to: bz_stream())
+        return p
+    }()
     private var open = false
     /// True between streams: the last one ended and no byte of another has been seen.
     private var atBoundary = false
 
     init() throws { try start() }
 
-    deinit { if open { BZ2_bzDecompressEnd(&stream) } }
+    deinit {
+        if open { BZ2_bzDecompressEnd(stream) }
+        stream.deallocate()
+    }
 
     private func start() throws {
-        stream = bz_stream()
-        let r = BZ2_bzDecompressInit(&stream, 0, 0)
+        stream.pointee = bz_stream()
+        let r = BZ2_bzDecompressInit(stream, 0, 0)
         guard r == BZ_OK else { throw OTA.DecodeError.initFailed(codec: "bzip2", code: Int(r)) }
         open = true
         atBoundary = false
@@ -199,19 +215,19 @@ final class Bzip2Decoder: StreamDecoder {
         var out = [UInt8](repeating: 0, count: outputChunk)
         var consumed = 0
         while consumed < input.count {
-            if atBoundary { BZ2_bzDecompressEnd(&stream); open = false; try start() }
+            if atBoundary { BZ2_bzDecompressEnd(stream); open = false; try start() }
             let left = input.count - consumed
             let take = min(left, Int(UInt32.max))
-            stream.next_in = UnsafeMutablePointer(mutating: (base + consumed).assumingMemoryBound(to: CChar.self))
-            stream.avail_in = UInt32(take)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: (base + consumed).assumingMemoryBound(to: CChar.self))
+            stream.pointee.avail_in = UInt32(take)
             var ended = false
             while true {
                 let (r, produced) = out.withUnsafeMutableBufferPointer { ob -> (Int32, Int) in
                     ob.baseAddress!.withMemoryRebound(to: CChar.self, capacity: ob.count) { p in
-                        stream.next_out = p
-                        stream.avail_out = UInt32(ob.count)
-                        let r = BZ2_bzDecompress(&stream)
-                        return (r, ob.count - Int(stream.avail_out))
+                        stream.pointee.next_out = p
+                        stream.pointee.avail_out = UInt32(ob.count)
+                        let r = BZ2_bzDecompress(stream)
+                        return (r, ob.count - Int(stream.pointee.avail_out))
                     }
                 }
                 if produced > 0 { try out.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
@@ -219,9 +235,9 @@ final class Bzip2Decoder: StreamDecoder {
                 guard r == BZ_OK else {
                     throw OTA.DecodeError.corrupt(codec: "bzip2", detail: "libbz2 error \(r)")
                 }
-                if stream.avail_in == 0 && produced < out.count { break }
+                if stream.pointee.avail_in == 0 && produced < out.count { break }
             }
-            consumed += take - Int(stream.avail_in)
+            consumed += take - Int(stream.pointee.avail_in)
             if ended { atBoundary = true }
         }
     }

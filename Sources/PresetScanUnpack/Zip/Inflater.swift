@@ -63,18 +63,21 @@ public enum Inflater {
     }
 
     static func inflateStreaming(_ input: [UInt8], expectedSize: Int, maxOutput: Int) throws -> Result {
-        var stream = z_stream()
-        let initCode = inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        // A fixed address for the stream: zlib's state points back at it.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        let initCode = inflateInit2_(stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard initCode == Z_OK else { throw InflateError.initFailed(initCode) }
-        defer { inflateEnd(&stream) }
+        defer { inflateEnd(stream) }
 
         var output = [UInt8](repeating: 0, count: max(0, min(expectedSize, maxOutput)) + 1)
         var produced = 0
         var finished = false
         var status: Int32 = Z_OK
         input.withUnsafeBufferPointer { inBuf in
-            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
-            stream.avail_in = UInt32(clamping: inBuf.count)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
+            stream.pointee.avail_in = UInt32(clamping: inBuf.count)
             while true {
                 if produced == output.count {
                     if output.count > maxOutput { break }
@@ -83,14 +86,14 @@ public enum Inflater {
                 }
                 let room = output.count - produced
                 output.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_out = outBuf.baseAddress! + produced
-                    stream.avail_out = UInt32(clamping: room)
-                    status = inflate(&stream, Z_NO_FLUSH)
+                    stream.pointee.next_out = outBuf.baseAddress! + produced
+                    stream.pointee.avail_out = UInt32(clamping: room)
+                    status = inflate(stream, Z_NO_FLUSH)
                 }
-                produced = Int(stream.total_out)
+                produced = Int(stream.pointee.total_out)
                 if status == Z_STREAM_END { finished = true; break }
                 if status != Z_OK { break }
-                if stream.avail_in == 0 && stream.avail_out != 0 { break }
+                if stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 { break }
             }
         }
         if !finished {
@@ -98,7 +101,7 @@ public enum Inflater {
                 return Result(bytes: Array(output[0..<maxOutput]), truncatedAtLimit: true)
             }
             if status == Z_DATA_ERROR || status == Z_NEED_DICT || status == Z_STREAM_ERROR || status == Z_MEM_ERROR {
-                let message = stream.msg.map { String(cString: $0) } ?? "code \(status)"
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
                 throw InflateError.dataError(message)
             }
             throw InflateError.truncated
