@@ -460,17 +460,27 @@ struct TemporaryFile {
             throw .writeFailed(path: destination, detail: "folder \(folder) does not exist")
         }
         var template = Array((folder + "/." + url.lastPathComponent + ".XXXXXX.tmp").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemps(base, 4)
+        var failure: Int32 = 0
+        // An interrupted build (Ctrl-C) removes it rather than leave a half-written file behind:
+        // made and remembered in one step, so the interrupt cannot fall between the two.
+        let made = TemporaryPaths.create {
+            let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                guard let base = buffer.baseAddress else { return -1 }
+                return mkstemps(base, 4)
+            }
+            guard fd >= 0 else {
+                failure = errno
+                return nil
+            }
+            // Snapshots are shared files; mkstemp's 0600 would hide them from other users of the machine.
+            fchmod(fd, 0o644)
+            close(fd)
+            return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
-        guard fd >= 0 else { throw .writeFailed(path: destination, detail: String(cString: strerror(errno))) }
-        // Snapshots are shared files; mkstemp's 0600 would hide them from other users of the machine.
-        fchmod(fd, 0o644)
-        close(fd)
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // An interrupted build (Ctrl-C) removes it rather than leave a half-written file behind.
-        TemporaryPaths.remember(path)
+        guard let made else {
+            throw .writeFailed(path: destination, detail: failure == 0 ? "interrupted" : String(cString: strerror(failure)))
+        }
+        path = made
     }
 
     func commit(to destination: String) throws(RegistryError) {

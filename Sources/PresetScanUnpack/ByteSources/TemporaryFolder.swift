@@ -34,10 +34,18 @@ public final class TemporaryFolder: @unchecked Sendable {
     public init(parent: String? = nil) throws {
         let base = parent ?? (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp")
         var template = Array("\(base)/presetscan.XXXXXX".utf8CString)
-        let folder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard folder != nil else { throw SpillError.cannotCreateFolder(errno: errno) }
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        TemporaryPaths.remember(path)
+        var failure: Int32 = 0
+        // Made and remembered in one step, so an interrupt cannot fall between the two.
+        let made = TemporaryPaths.create {
+            let folder = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
+            guard folder != nil else {
+                failure = errno
+                return nil
+            }
+            return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        guard let made else { throw SpillError.cannotCreateFolder(errno: failure == 0 ? EINTR : failure) }
+        path = made
     }
 
     deinit {
@@ -63,6 +71,8 @@ public final class SpillWriter {
     public private(set) var written: UInt64 = 0
 
     init(path: String) throws {
+        // An interrupted run is removing its folder: make nothing new in it.
+        guard !TemporaryPaths.isEnding else { throw SpillError.cannotCreateFile(path: path, errno: EINTR) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SpillError.cannotCreateFile(path: path, errno: errno) }
         self.path = path
