@@ -194,7 +194,10 @@ final class Walker {
                     }
                 }
                 if entry.knownKind == .unknown || entry.source == nil {
-                    if namesPackage(name) {
+                    if let format = entry.head.flatMap(UnsupportedFormat.name(head:)) ?? UnsupportedFormat.name(fileName: name) {
+                        note(.error, "format.unsupported",
+                             "\(format): presetscan does not read this format, so the apps in it are not checked", location)
+                    } else if namesPackage(name) {
                         note(.error, "package.unreadable", "named like an app package but its content is not one", location)
                     }
                     return
@@ -210,10 +213,17 @@ final class Walker {
 
     /// Detects what `source` is and descends into it, or records it as an app package.
     func visit(_ source: ByteSource, _ location: Location, depth: Int, name: String) {
-        let kind = ContentDetector.detect(source)
+        let (kind, unsupported) = ContentDetector.identify(source, fileName: name, farMagics: depth == 0)
         if kind == .unknown {
-            if namesPackage(name) {
+            // Content that may hold apps is never passed over as data (SPEC §6): a format known by
+            // its magic but not read, a package by name, or an input given that nothing recognises.
+            if let format = unsupported {
+                note(.error, "format.unsupported", "\(format): presetscan does not read this format, so the apps in it are not checked",
+                     location)
+            } else if namesPackage(name) {
                 note(.error, "package.unreadable", "named like an app package but its content is not one", location)
+            } else if depth == 0 {
+                note(.error, "input.unrecognised", "not a firmware image, archive or app package presetscan reads", location)
             }
             return
         }

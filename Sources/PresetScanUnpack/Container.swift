@@ -32,8 +32,26 @@ public enum ContentDetector {
 
     /// Detects the kind of `source`, reading at most its first 4100 bytes (and 5 bytes at 32769).
     public static func detect(_ source: ByteSource) -> ContentKind {
+        identify(source, fileName: "", farMagics: false).kind
+    }
+
+    /// What `source` is: its kind, and when presetscan does not read it, the name of a format it
+    /// knows by magic but does not read (`UnsupportedFormat`), from the same head. `farMagics` also
+    /// reads the 8 bytes at 64 KiB where btrfs keeps its magic (top-level inputs: inside images that
+    /// costs a read per data file for a format firmware does not nest).
+    public static func identify(_ source: ByteSource, fileName: String, farMagics: Bool) -> (kind: ContentKind, unsupported: String?) {
         let n = Int(min(source.size, UInt64(headLength)))
-        guard let head = try? source.read(at: 0, count: n) else { return .unknown }
+        guard let head = try? source.read(at: 0, count: n) else { return (.unknown, nil) }
+        let kind = detectWithoutHead(source, head: head)
+        guard kind == .unknown else { return (kind, nil) }
+        var probe = head
+        if farMagics, source.size >= UInt64(UnsupportedFormat.farthest), let far = try? source.read(at: 0x10040, count: 8) {
+            probe += [UInt8](repeating: 0, count: 0x10040 - probe.count) + far
+        }
+        return (.unknown, UnsupportedFormat.name(head: probe) ?? UnsupportedFormat.name(fileName: fileName))
+    }
+
+    private static func detectWithoutHead(_ source: ByteSource, head: [UInt8]) -> ContentKind {
         let kind = detect(head: head)
         if kind != .unknown { return kind }
         if source.size >= isoMagicOffset + 5, let iso = try? source.read(at: isoMagicOffset, count: 5),
@@ -138,12 +156,16 @@ public struct ContainerEntry {
     public var source: ByteSource?
     /// Set when the container already knows the content (a streamed entry whose head matched nothing).
     public var knownKind: ContentKind?
+    /// The first bytes of a streamed entry that was not kept, so that a format presetscan knows
+    /// but does not read (`UnsupportedFormat`) can still be named.
+    public var head: [UInt8]?
 
-    public init(path: String, size: UInt64, source: ByteSource?, knownKind: ContentKind? = nil) {
+    public init(path: String, size: UInt64, source: ByteSource?, knownKind: ContentKind? = nil, head: [UInt8]? = nil) {
         self.path = path
         self.size = size
         self.source = source
         self.knownKind = knownKind
+        self.head = head
     }
 }
 

@@ -138,6 +138,38 @@ import Testing
         #expect(empty.apps.isEmpty)
     }
 
+    /// Issue 15: an input nothing recognises is not "read in full": PS009, exit 3, never PASS.
+    @Test func unrecognisedInputIsIncompleteNotPass() throws {
+        let scratch = try Scratch()
+        let mystery = scratch.path("mystery.bin")
+        var generator = SystemRandomNumberGenerator()
+        try Data((0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: URL(fileURLWithPath: mystery))
+        let s = try scan([mystery, CLI.sample("hello.apk")])
+        #expect(s.status == 3)
+        let finding = s.runFindings.first { ($0["location"] as? String)?.hasSuffix("mystery.bin") == true }
+        #expect(finding?["ruleId"] as? String == "PS009")
+        #expect((finding?["evidence"] as? [String: Any])?["code"] as? String == "input.unrecognised")
+    }
+
+    /// A format known by magic but not read, nested in a tar, is PS009 at its nested location.
+    @Test func unsupportedFormatInsideAnArchiveIsPS009() throws {
+        let scratch = try Scratch()
+        var ubi = Array("UBI#".utf8) + [UInt8](repeating: 0, count: 40_000)
+        ubi[10] = 1
+        try Data(ubi).write(to: URL(fileURLWithPath: scratch.path("system.ubi")))
+        try FileManager.default.copyItem(atPath: CLI.sample("hello.apk"), toPath: scratch.path("hello.apk"))
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+        tar.arguments = ["-C", scratch.url.path, "-cf", scratch.path("fw.tar"), "system.ubi", "hello.apk"]
+        try tar.run()
+        tar.waitUntilExit()
+        let s = try scan([scratch.path("fw.tar")])
+        #expect(s.status == 3)
+        let finding = s.runFindings.first { ($0["location"] as? String)?.hasSuffix("fw.tar!/system.ubi") == true }
+        #expect(finding?["ruleId"] as? String == "PS009", "\(s.runFindings)")
+        #expect((finding?["message"] as? String)?.contains("UBI") == true)
+    }
+
     @Test func commandsThatCannotRunExitTwo() throws {
         let scratch = try Scratch()
         #expect(try scan([CLI.sample("hello.apk")], registry: "/nonexistent/registry.db").status == 2)

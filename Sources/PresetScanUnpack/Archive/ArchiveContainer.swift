@@ -107,7 +107,8 @@ public final class ArchiveContainer: Container {
                 let spilled = try writer.finish()
                 try visit(ContainerEntry(path: path, size: spilled.size, source: spilled))
             } else if decided {
-                try visit(ContainerEntry(path: path, size: size, source: nil, knownKind: .unknown))
+                try visit(ContainerEntry(path: path, size: size, source: nil, knownKind: .unknown,
+                                         head: Array(head.prefix(ContentDetector.streamHeadLength))))
             } else {
                 try visit(ContainerEntry(path: path, size: UInt64(head.count), source: MemoryByteSource(head)))
             }

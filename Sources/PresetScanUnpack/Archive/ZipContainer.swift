@@ -98,7 +98,8 @@ public final class ZipContainer: Container {
         } catch is Stop {
             if !decided { return }
             if writer == nil {
-                try visit(ContainerEntry(path: path, size: entry.uncompressedSize, source: nil, knownKind: .unknown))
+                try visit(ContainerEntry(path: path, size: entry.uncompressedSize, source: nil, knownKind: .unknown,
+                                         head: Array(head.prefix(ContentDetector.streamHeadLength))))
             }
             return
         } catch let e as InflateError {
