@@ -37,12 +37,19 @@ import Testing
                 cn.example.filing \(Device.updated)
 
                 """)
-            // The fake answers to the name adb, first on PATH.
+            // A HarmonyOS bundle in a HarmonyOS preset folder, for --hdc.
+            let hap = CLI.samples.appendingPathComponent("hap/entry-signed.hap")
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("sys_prod/app/Notes"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: hap, to: root.appendingPathComponent("sys_prod/app/Notes/entry.hap"))
+            // The fake answers to the names adb and hdc, first on PATH.
             let bin = url.appendingPathComponent("bin")
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(
-                atPath: bin.appendingPathComponent("adb").path,
-                withDestinationPath: CLI.root.appendingPathComponent("tools/test/fake-adb").path)
+            for name in ["adb", "hdc"] {
+                try FileManager.default.createSymbolicLink(
+                    atPath: bin.appendingPathComponent(name).path,
+                    withDestinationPath: CLI.root.appendingPathComponent("tools/test/fake-adb").path)
+            }
         }
         deinit { try? FileManager.default.removeItem(at: url) }
 
@@ -148,6 +155,23 @@ import Testing
         // --mode partitions does not ask the package manager.
         #expect(!device.text(device.log).contains("pm list"))
         #expect(!device.exists(Device.updated))
+    }
+
+    @Test func hdcCopiesTheHarmonyOSPresetFolders() throws {
+        let device = try Device()
+        let result = try device.pull(["--hdc", "--serial", "FAKE0001"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(device.exists("/sys_prod/app/Notes/entry.hap"))
+        #expect(device.exists("/system/app/Hello/Hello.apk"))
+        #expect(device.text(device.log).contains("-t FAKE0001 file recv /sys_prod/app \(device.out.path)/sys_prod/app\n"))
+        #expect(device.text(device.out.appendingPathComponent("device-properties.txt")).contains("const.product.model"))
+        let scan = try CLI.run(["scan", device.out.appendingPathComponent("sys_prod").path, "--registry",
+                                ScanTests.registry, "--format", "json", "--no-progress"] + ScanTests.today)
+        let apps = (scan.json as? [String: Any])?["apps"] as? [[String: Any]] ?? []
+        #expect(apps.map { $0["package"] as? String } == ["cn.example.harmony"])
+        #expect(apps.map { $0["verdict"] as? String } == ["filed"])
+        // hdc has no plain package path list: packages mode is refused.
+        #expect(try device.pull(["--hdc", "--mode", "packages"]).status == 2)
     }
 
     @Test func noDeviceExits2() throws {
