@@ -107,6 +107,7 @@ release: deps-build
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH) --product presetscan
 
 generated: release
+	@sh .ci/apt-ensure python3
 	SWIFT=$(SWIFT) bash packaging/generate.sh $(RELEASE_BIN) $(RELEASE_SCRATCH) $(GENERATED)
 
 install: release generated
