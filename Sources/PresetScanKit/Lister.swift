@@ -240,32 +240,18 @@ final class Walker {
                 return
             }
             guard checkDepth(depth, location) else { return }
-            // An OTA zip (payload.bin + metadata, or transfer lists) is read through its metadata and lists.
-            let container = OTA.container(archive: archive, context: context) ?? ZipContainer(archive: archive, context: context)
-            walk(container, depth: depth) { location.appending($0) }
+            walk(ContainerFormats.zip(archive, context: context), depth: depth) { location.appending($0) }
             return
         }
         guard checkDepth(depth, location) else { return }
         do {
-            switch kind {
-            case .sparse:
-                let image = try Sparse.Image(source: source)
-                for n in image.notes { note(n.diagnostic.severity, n.diagnostic.code, n.diagnostic.message, location) }
-                // A sparse image is an encoding of one image: the view keeps the same location.
-                visit(try image.view(), location, depth: depth + 1, name: name)
-            case .ext4:
-                walk(try Ext4.Filesystem(source: source, limits: context.limits), depth: depth) { location.appending($0) }
-            case .superImage:
-                walk(try LP.Metadata(source: source), depth: depth) { location.appending($0) }
-            case .archive:
-                walk(ArchiveContainer(source: source, context: context), depth: depth) { location.appending($0) }
-            case .erofs:
-                walk(try EROFS.Filesystem(source: source, limits: context.limits, budget: context.budget), depth: depth) { location.appending($0) }
-            case .squashfs:
-                walk(try Squashfs.Image(source: source, limits: context.limits), depth: depth) { location.appending($0) }
-            case .payload:
-                walk(try Payload.File(source: source, context: context), depth: depth) { location.appending($0) }
-            case .zip, .unknown:
+            switch try ContainerFormats.open(kind, source: source, context: context) {
+            case .container(let container)?:
+                walk(container, depth: depth) { location.appending($0) }
+            case .view(let view, let notes)?:
+                for n in notes { note(n.diagnostic.severity, n.diagnostic.code, n.diagnostic.message, location) }
+                visit(view, location, depth: depth + 1, name: name)
+            case nil:
                 break
             }
         } catch let e as ContainerError {

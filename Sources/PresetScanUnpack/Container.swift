@@ -78,34 +78,56 @@ public enum ContentDetector {
         return header == [0x50, 0x4b, 0x01, 0x02]
     }
 
+    /// One magic number of a format presetscan reads: `magic` at `offset` of the content.
+    public struct Signature: Sendable {
+        public let kind: ContentKind
+        public let offset: Int
+        public let magic: [UInt8]
+
+        public init(_ kind: ContentKind, at offset: Int, _ magic: [UInt8]) {
+            self.kind = kind
+            self.offset = offset
+            self.magic = magic
+        }
+
+        public init(_ kind: ContentKind, at offset: Int, _ text: String) { self.init(kind, at: offset, Array(text.utf8)) }
+    }
+
+    /// The detection table: the first signature that matches decides. A format presetscan learns to
+    /// read adds its signatures here, its `ContentKind`, and its opener in `ContainerFormats.open`.
+    public static let signatures: [Signature] = [
+        Signature(.zip, at: 0, [0x50, 0x4b, 0x03, 0x04]),
+        Signature(.zip, at: 0, [0x50, 0x4b, 0x05, 0x06]),
+        Signature(.sparse, at: 0, [0x3a, 0xff, 0x26, 0xed]),
+        Signature(.superImage, at: 4096, [0x67, 0x44, 0x6c, 0x61]),
+        Signature(.payload, at: 0, "CrAU"),
+        Signature(.squashfs, at: 0, "hsqs"),
+        // Before ext4: an EROFS superblock covers byte 1080 and could look like ext4's magic.
+        Signature(.erofs, at: 1024, [0xe2, 0xe1, 0xf5, 0xe0]),
+        Signature(.ext4, at: 1080, [0x53, 0xef]),
+        Signature(.archive, at: 0, [0x1f, 0x8b]),                          // gzip
+        Signature(.archive, at: 0, "BZh"),                                 // bzip2
+        Signature(.archive, at: 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz
+        Signature(.archive, at: 0, [0x28, 0xb5, 0x2f, 0xfd]),              // zstd
+        Signature(.archive, at: 0, [0x04, 0x22, 0x4d, 0x18]),              // lz4 frame
+        Signature(.archive, at: 0, [0x02, 0x21, 0x4c, 0x18]),              // lz4 legacy
+        Signature(.archive, at: 0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),  // 7z
+        Signature(.archive, at: 0, "!<arch>\n"),                           // ar
+        Signature(.archive, at: 0, "070701"),                              // cpio ascii (newc)
+        Signature(.archive, at: 0, "070702"),                              // cpio ascii (crc)
+        Signature(.archive, at: 0, "070707"),                              // cpio ascii (odc)
+        Signature(.archive, at: 0, [0xc7, 0x71]),                          // cpio binary
+        Signature(.archive, at: 0, [0x71, 0xc7]),                          // cpio binary, swapped
+        Signature(.archive, at: 257, "ustar"),                             // tar (POSIX and GNU)
+        Signature(.archive, at: 32769, "CD001"),                           // iso9660
+    ]
+
     /// Detects from a prefix alone (streamed data); iso9660 needs 32774 bytes of prefix.
     public static func detect(head: [UInt8]) -> ContentKind {
-        func at(_ offset: Int, _ magic: [UInt8]) -> Bool {
-            offset + magic.count <= head.count && Array(head[offset..<offset + magic.count]) == magic
+        for signature in signatures {
+            let end = signature.offset + signature.magic.count
+            if end <= head.count, head[signature.offset..<end].elementsEqual(signature.magic) { return signature.kind }
         }
-        if at(0, [0x50, 0x4b, 0x03, 0x04]) || at(0, [0x50, 0x4b, 0x05, 0x06]) { return .zip }
-        if at(0, [0x3a, 0xff, 0x26, 0xed]) { return .sparse }
-        if at(4096, [0x67, 0x44, 0x6c, 0x61]) { return .superImage }
-        if at(0, Array("CrAU".utf8)) { return .payload }
-        if at(0, Array("hsqs".utf8)) { return .squashfs }
-        // Before ext4: an EROFS superblock covers byte 1080 and could look like ext4's magic.
-        if at(1024, [0xe2, 0xe1, 0xf5, 0xe0]) { return .erofs }
-        if at(1080, [0x53, 0xef]) { return .ext4 }
-        let archiveMagics: [(Int, [UInt8])] = [
-            (0, [0x1f, 0x8b]),                          // gzip
-            (0, Array("BZh".utf8)),                     // bzip2
-            (0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz
-            (0, [0x28, 0xb5, 0x2f, 0xfd]),              // zstd
-            (0, [0x04, 0x22, 0x4d, 0x18]),              // lz4 frame
-            (0, [0x02, 0x21, 0x4c, 0x18]),              // lz4 legacy
-            (0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),  // 7z
-            (0, Array("!<arch>\n".utf8)),               // ar
-            (0, Array("070701".utf8)), (0, Array("070702".utf8)), (0, Array("070707".utf8)),  // cpio ascii
-            (0, [0xc7, 0x71]), (0, [0x71, 0xc7]),       // cpio binary
-            (257, Array("ustar".utf8)),                 // tar (POSIX and GNU)
-            (32769, Array("CD001".utf8)),               // iso9660
-        ]
-        for (offset, magic) in archiveMagics where at(offset, magic) { return .archive }
         return .unknown
     }
 }
