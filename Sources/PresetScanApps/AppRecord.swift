@@ -32,6 +32,9 @@ public struct AppRecord: Codable, Sendable, Equatable {
     public var metaData: [MetaData]
     /// Filing numbers (and look-alikes) the package carries, once per canonical form, sorted.
     public var filingNumbers: [EmbeddedFilingNumber]
+    /// Where the package names the national filing system (`beian.miit.gov.cn`), in the places the
+    /// filing-number search reads, sorted (MIIT Notice [2023] No. 105 item 2(8), rule PS014).
+    public var filingSystemLinks: [String] = []
     /// Schemes present, in order `v1`, `v2`, `v3`, `v3.1`.
     /// Schemes present: APK `v1`, `v2`, `v3`, `v3.1`; `hap` (HarmonyOS signing block);
     /// `codesign` (iOS code signature); `rpk` (quick-app signature).
@@ -265,7 +268,7 @@ public struct Signer: Codable, Sendable, Equatable, Hashable {
 extension AppRecord {
     enum CodingKeys: String, CodingKey {
         case location, kind, platform, size, package, versionCode, versionName, build, minSdk, targetSdk, minSdkCodename, label,
-            labels, permissions, usesInternet, metaData, filingNumbers, signatureSchemes, signers, profile, components, verified,
+            labels, permissions, usesInternet, metaData, filingNumbers, filingSystemLinks, signatureSchemes, signers, profile, components, verified,
             verificationFailure, warnings, errors
     }
 
@@ -288,6 +291,7 @@ extension AppRecord {
         try c.encode(usesInternet, forKey: .usesInternet)
         try c.encode(metaData, forKey: .metaData)
         try c.encode(filingNumbers, forKey: .filingNumbers)
+        try c.encode(filingSystemLinks, forKey: .filingSystemLinks)
         try c.encode(signatureSchemes, forKey: .signatureSchemes)
         try c.encode(signers, forKey: .signers)
         try c.encode(profile, forKey: .profile)

@@ -35,8 +35,50 @@ public enum FilingScanner {
 
     /// Every filing-like number in `bytes`, UTF-8 and UTF-16LE, ordered by offset.
     public static func find(inBytes bytes: UnsafeRawBufferPointer, currentYear: Int = FilingNumber.currentYear) -> [Match] {
-        let hits = anchors(in: bytes)
-        guard !hits.isEmpty else { return [] }
+        scan(inBytes: bytes, currentYear: currentYear).matches
+    }
+
+    /// The national filing system's address (MIIT Notice [2023] No. 105 item 2(8): a link to it
+    /// below the number shown), in any case, with any scheme or path around it.
+    public static let filingSystemHost = "beian.miit.gov.cn"
+
+    /// What one pass over some bytes found: the filing numbers, and where the filing system's
+    /// address is written (UTF-8 or UTF-16LE).
+    public struct Scan: Sendable, Hashable {
+        public var matches: [Match] = []
+        /// Byte offsets of `filingSystemHost`.
+        public var linkOffsets: [Int] = []
+    }
+
+    /// Filing numbers and references to the filing system in `bytes`, in one pass.
+    public static func scan(inBytes bytes: [UInt8], currentYear: Int = FilingNumber.currentYear) -> Scan {
+        bytes.withUnsafeBytes { scan(inBytes: $0, currentYear: currentYear) }
+    }
+
+    /// Filing numbers and references to the filing system in `bytes`, in one pass.
+    public static func scan(inBytes bytes: UnsafeRawBufferPointer, currentYear: Int = FilingNumber.currentYear) -> Scan {
+        var result = Scan()
+        var hits: [(offset: Int, encoding: Encoding)] = []
+        scanAnchors(bytes) { offset, hit in
+            switch hit {
+            case .number(let encoding): hits.append((offset, encoding))
+            case .link: result.linkOffsets.append(offset)
+            }
+            return true
+        }
+        guard !hits.isEmpty else { return result }
+        result.matches = numbers(in: bytes, hits: hits, currentYear: currentYear)
+        return result
+    }
+
+    /// Whether `text` names the filing system (`filingSystemHost`, any case).
+    public static func containsFilingSystemLink(_ text: String) -> Bool {
+        text.lowercased().contains(filingSystemHost)
+    }
+
+    private static func numbers(
+        in bytes: UnsafeRawBufferPointer, hits: [(offset: Int, encoding: Encoding)], currentYear: Int
+    ) -> [Match] {
         var matches: [Match] = []
         for window in windows(hits, count: bytes.count) {
             let slice = UnsafeRawBufferPointer(rebasing: bytes[window.range])
@@ -52,7 +94,8 @@ public enum FilingScanner {
     /// Whether `bytes` hold an anchor at all: the fast test before any decoding.
     public static func containsAnchor(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var found = false
-        scanAnchors(bytes) { _, _ in
+        scanAnchors(bytes) { _, hit in
+            guard case .number = hit else { return true }
             found = true
             return false
         }
@@ -117,8 +160,8 @@ public enum FilingScanner {
     /// Anchor hits: byte offset of the anchor's first byte and the encoding it was seen in.
     static func anchors(in bytes: UnsafeRawBufferPointer) -> [(offset: Int, encoding: Encoding)] {
         var hits: [(Int, Encoding)] = []
-        scanAnchors(bytes) { offset, encoding in
-            hits.append((offset, encoding))
+        scanAnchors(bytes) { offset, hit in
+            if case .number(let encoding) = hit { hits.append((offset, encoding)) }
             return true
         }
         return hits
@@ -131,7 +174,13 @@ public enum FilingScanner {
     /// `EF BC` as any full-width form); those few are checked in full by `anchor(at:)`. Three loads and about thirty
     /// vector operations per sixteen bytes: the test is as cheap as it can be while text rarely
     /// passes it.
-    private static func scanAnchors(_ bytes: UnsafeRawBufferPointer, _ hit: (Int, Encoding) -> Bool) {
+    /// What starts at an anchor: a filing number's keyword, or the filing system's address.
+    enum Hit {
+        case number(Encoding)
+        case link(Encoding)
+    }
+
+    private static func scanAnchors(_ bytes: UnsafeRawBufferPointer, _ hit: (Int, Hit) -> Bool) {
         typealias V = SIMD16<UInt8>
         let n = bytes.count
         guard n >= 3, let p = bytes.baseAddress else { return }
@@ -139,6 +188,7 @@ public enum FilingScanner {
         let lowerI = V(repeating: 0x69), lowerC = V(repeating: 0x63), lowerP = V(repeating: 0x70)
         let xEF = V(repeating: 0xEF), xBD = V(repeating: 0xBD), xE5 = V(repeating: 0xE5), x85 = V(repeating: 0x85)
         let x6C = V(repeating: 0x6C), x51 = V(repeating: 0x51), x29 = V(repeating: 0x29)
+        let lowerB = V(repeating: 0x62), lowerE = V(repeating: 0x65)
         var i = 0
         // The overlapping loads read up to i + 2 + 16 bytes.
         while n - i >= V.scalarCount + 2 {
@@ -153,6 +203,8 @@ public enum FilingScanner {
             // UTF-16LE `Ｉ` 29 FF; UTF-8 full width `Ｉ`/`ｉ` EF BC / EF BD; `公` E5 85 (UTF-8), 6C 51 (UTF-16LE).
             m = m .| ((v0 .== x29) .& highFF) .| ((v0 .== xEF) .& (v1 | one .== xBD))
             m = m .| ((v0 .== xE5) .& (v1 .== x85)) .| ((v0 .== x6C) .& (v1 .== x51))
+            // `be` (UTF-8) or `b` NUL `e` (UTF-16LE): the filing system's address, `beian.miit.gov.cn`.
+            m = m .| ((v0 | space .== lowerB) .& ((v1 | space .== lowerE) .| ((v1 .== zero) .& (l2 .== lowerE))))
             // `any(m)` is a generic reduction here; two 64-bit words of the selected bytes are not.
             let selected = unsafeBitCast(zero.replacing(with: ff, where: m), to: (UInt64, UInt64).self)
             if selected.0 | selected.1 != 0 {
@@ -163,7 +215,7 @@ public enum FilingScanner {
                     while words.0 != 0 {
                         let lane = words.0.trailingZeroBitCount / 8
                         words.0 &= ~(0xFF << UInt64(lane * 8))
-                        if let encoding = anchor(p, n, base + lane), !hit(base + lane, encoding) { return }
+                        if let found = anchor(p, n, base + lane), !hit(base + lane, found) { return }
                     }
                     words = (words.1, 0)
                     base += 8
@@ -172,7 +224,7 @@ public enum FilingScanner {
             i += V.scalarCount
         }
         while i < n {
-            if let encoding = anchor(p, n, i), !hit(i, encoding) { return }
+            if let found = anchor(p, n, i), !hit(i, found) { return }
             i += 1
         }
     }
@@ -182,8 +234,31 @@ public enum FilingScanner {
         [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]
     }
 
-    /// The encoding of the anchor that starts at `i`, if one does.
-    private static func anchor(_ p: UnsafeRawPointer, _ n: Int, _ i: Int) -> Encoding? {
+    private static let linkUTF8: [UInt8] = Array(filingSystemHost.utf8)
+
+    /// The anchor that starts at `i`, if one does.
+    private static func anchor(_ p: UnsafeRawPointer, _ n: Int, _ i: Int) -> Hit? {
+        numberAnchor(p, n, i).map(Hit.number) ?? linkAnchor(p, n, i).map(Hit.link)
+    }
+
+    /// `beian.miit.gov.cn`, ASCII letters in any case, in UTF-8 or UTF-16LE.
+    private static func linkAnchor(_ p: UnsafeRawPointer, _ n: Int, _ i: Int) -> Encoding? {
+        func lower(_ k: Int) -> UInt8 {
+            let b = p.load(fromByteOffset: k, as: UInt8.self)
+            return b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+        }
+        let count = linkUTF8.count
+        if count <= n - i, (0..<count).allSatisfy({ lower(i + $0) == linkUTF8[$0] }) { return .utf8 }
+        if 2 * count <= n - i,
+            (0..<count).allSatisfy({ lower(i + 2 * $0) == linkUTF8[$0] && p.load(fromByteOffset: i + 2 * $0 + 1, as: UInt8.self) == 0 })
+        {
+            return .utf16le
+        }
+        return nil
+    }
+
+    /// The encoding of the filing-number keyword that starts at `i`, if one does.
+    private static func numberAnchor(_ p: UnsafeRawPointer, _ n: Int, _ i: Int) -> Encoding? {
         func byte(_ k: Int) -> UInt8 { k < n ? p.load(fromByteOffset: k, as: UInt8.self) : 0xFF }
         func lower(_ k: Int) -> UInt8 { byte(k) | 0x20 }
         func equal(_ pattern: [UInt8]) -> Bool {

@@ -137,3 +137,34 @@ struct FilingScannerTests {
         }
     }
 }
+
+/// The filing system's address (PS014), found in the same pass as the numbers.
+@Suite struct FilingSystemLinkTests {
+    @Test(arguments: [
+        "备案号：京ICP备2023012345号-1A https://beian.miit.gov.cn/",
+        "<a href=\"HTTP://BEIAN.MIIT.GOV.CN/#/Integrated/index\">",
+        "beian.miit.gov.cn",
+    ])
+    func linkInUTF8AndUTF16(_ text: String) {
+        let utf8 = Array(text.utf8)
+        #expect(!FilingScanner.scan(inBytes: utf8).linkOffsets.isEmpty)
+        let utf16 = text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        #expect(!FilingScanner.scan(inBytes: utf16).linkOffsets.isEmpty)
+        #expect(FilingScanner.containsFilingSystemLink(text))
+    }
+
+    @Test(arguments: ["beian.miit.gov", "www.miit.gov.cn", "beijing beian miit", "https://beian.mps.gov.cn"])
+    func notTheLink(_ text: String) {
+        #expect(FilingScanner.scan(inBytes: Array(text.utf8)).linkOffsets.isEmpty)
+        #expect(!FilingScanner.containsFilingSystemLink(text))
+    }
+
+    /// Numbers are found as before beside a link; a long buffer puts the link in the vector loop.
+    @Test func numbersAndLinkInOnePass() {
+        let text = String(repeating: "be bei beian ", count: 40) + "京ICP备2023012345号-1A 查询：beian.miit.gov.cn" + String(repeating: " x", count: 40)
+        let scan = FilingScanner.scan(inBytes: Array(text.utf8))
+        #expect(scan.matches.map(\.number.canonical) == ["京ICP备2023012345号-1A"])
+        #expect(scan.linkOffsets.count == 1)
+        #expect(FilingScanner.find(inBytes: Array(text.utf8)).count == 1)
+    }
+}

@@ -216,6 +216,7 @@ public enum AABReader: PackageReader {
         }
         search.runEntries()
         record.filingNumbers = search.numbers
+        record.filingSystemLinks = search.links
         record.warnings += search.warnings.map { $0.located(record.location) }
     }
 
@@ -247,7 +248,9 @@ public enum AABReader: PackageReader {
                 location: record.location))
             return
         }
-        let matches = FilingScanner.find(inBytes: bytes)
+        let scan = FilingScanner.scan(inBytes: bytes)
+        if !scan.linkOffsets.isEmpty { search.addLink(source: path) }
+        let matches = scan.matches
         guard !matches.isEmpty else { return }
         var table = module == "base" ? baseTable : nil
         if table == nil, bytes.count <= AAB.maxResourceTableBytes,

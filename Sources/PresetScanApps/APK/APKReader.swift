@@ -58,6 +58,7 @@ public enum APKReader: PackageReader {
             var search = FilingSearch(archive: archive, limits: limits)
             search.run(metaData: record.metaData, resources: &resources)
             record.filingNumbers = search.numbers
+            record.filingSystemLinks = search.links
             record.warnings += search.warnings.map { located($0, location) }
         }
         record.warnings += resources.diagnostics.map { located($0, location) }

@@ -6,12 +6,13 @@ extension FilingSearch {
     /// Searches a dex file's string data (MUTF-8 `string_data_item`s), or the whole file when its
     /// header cannot be read: a broken dex may still carry the text.
     mutating func searchDex(_ entry: Zip.Entry) throws {
-        let matches = try withDexBytes(entry) { bytes in
+        var scan = try withDexBytes(entry) { bytes in
             let range = DexStringData.range(in: bytes) ?? 0..<bytes.count
-            return FilingScanner.find(inBytes: UnsafeRawBufferPointer(rebasing: bytes[range]))
+            return FilingScanner.scan(inBytes: UnsafeRawBufferPointer(rebasing: bytes[range]))
         }
         // MUTF-8 only: a UTF-16 reading of dex bytes is noise.
-        for match in matches where match.encoding == .utf8 { add(match.number, source: entry.name) }
+        scan.matches.removeAll { $0.encoding != .utf8 }
+        add(scan, source: entry.name)
     }
 
     /// Calls `body` with a dex entry's bytes, inflated whole.

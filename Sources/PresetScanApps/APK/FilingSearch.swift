@@ -17,6 +17,8 @@ struct FilingSearch {
     /// Limits hit and entries that could not be read (codes `filing.*`).
     private(set) var warnings: [Diagnostic] = []
     private var byCanonical: [String: EmbeddedFilingNumber] = [:]
+    /// Where the filing system's address (`beian.miit.gov.cn`) is written, by source.
+    private var linkSources: Set<String> = []
     private var searchedBytes = 0
     private var skippedForBudget: [String] = []
 
@@ -36,10 +38,24 @@ struct FilingSearch {
     /// Adds what a reader decoded itself (a plist value, a `module.json` string) under `source`.
     mutating func search(text: String, source: String) {
         for number in FilingScanner.find(in: text) { add(number, source: source) }
+        if FilingScanner.containsFilingSystemLink(text) { addLink(source: source) }
     }
 
+    /// Records what one `FilingScanner.scan` of `source`'s bytes found.
+    mutating func add(_ scan: FilingScanner.Scan, source: String) {
+        for match in scan.matches { add(match.number, source: source) }
+        if !scan.linkOffsets.isEmpty { addLink(source: source) }
+    }
+
+    /// Records that `source` names the filing system.
+    mutating func addLink(source: String) { linkSources.insert(sourcePrefix + source) }
+
+    /// Where the filing system's address was found, sorted.
+    var links: [String] { linkSources.sorted() }
+
     /// Takes the numbers another search found (a split's, a nested HAP's), their sources prefixed.
-    mutating func merge(_ numbers: [EmbeddedFilingNumber], warnings other: [Diagnostic]) {
+    mutating func merge(_ numbers: [EmbeddedFilingNumber], links: [String] = [], warnings other: [Diagnostic]) {
+        for link in links { linkSources.insert(sourcePrefix + link) }
         for number in numbers {
             for occurrence in number.sources {
                 let source = sourcePrefix + occurrence.source
@@ -68,9 +84,7 @@ struct FilingSearch {
     mutating func run(metaData: [AppRecord.MetaData], resources: inout LazyResources) {
         for item in metaData {
             guard let value = item.value else { continue }
-            for number in FilingScanner.find(in: value) {
-                add(number, source: "AndroidManifest.xml:meta-data/\(item.name)")
-            }
+            search(text: value, source: "AndroidManifest.xml:meta-data/\(item.name)")
         }
         searchResources(&resources)
         searchEntries()
@@ -108,15 +122,19 @@ struct FilingSearch {
     /// (type and key names) keep the file name.
     private mutating func searchResources(_ resources: inout LazyResources) {
         guard let bytes = resources.bytes(), charge(bytes.count, "resources.arsc") else { return }
+        var linked = false
         let matches = bytes.withUnsafeBytes { buffer in
             ResourceTextRanges.ranges(in: buffer).flatMap { range in
-                FilingScanner.find(inBytes: UnsafeRawBufferPointer(rebasing: buffer[range])).map { match in
+                let scan = FilingScanner.scan(inBytes: UnsafeRawBufferPointer(rebasing: buffer[range]))
+                linked = linked || !scan.linkOffsets.isEmpty
+                return scan.matches.map { match in
                     var match = match
                     match.offset += range.lowerBound
                     return match
                 }
             }
         }
+        if linked { addLink(source: "resources.arsc") }
         guard !matches.isEmpty else { return }
         guard let table = resources.table else {
             // Unreadable table: the bytes still say what is there, without resource names.
@@ -203,7 +221,7 @@ struct FilingSearch {
                     continue
                 }
                 let bytes = try archive.data(of: entry, maxBytes: limits.maxFilingSearchEntryBytes)
-                for match in FilingScanner.find(inBytes: bytes) { add(match.number, source: entry.name) }
+                add(FilingScanner.scan(inBytes: bytes), source: entry.name)
             } catch {
                 warnings.append(
                     Diagnostic(.warning, "filing.entry-unreadable", "\(entry.debugName) not searched for filing numbers: \(error)"))

@@ -62,11 +62,13 @@ public enum HAPReader: PackageReader {
         if options.searchFilingNumbers {
             var search = FilingSearch(archive: archive, limits: options.limits, classify: HAP.filingKind(of:))
             if let (name, bytes) = resources.bytes(&diagnostics) {
-                let matches = FilingScanner.find(inBytes: bytes)
-                if !matches.isEmpty { search.searchResourceIndex(resources.index(&diagnostics), matches: matches, entry: name) }
+                let scan = FilingScanner.scan(inBytes: bytes)
+                if !scan.linkOffsets.isEmpty { search.addLink(source: name) }
+                if !scan.matches.isEmpty { search.searchResourceIndex(resources.index(&diagnostics), matches: scan.matches, entry: name) }
             }
             search.runEntries()
             record.filingNumbers = search.numbers
+            record.filingSystemLinks = search.links
             record.warnings += search.warnings.map { $0.located(location) }
         }
         record.warnings += diagnostics.warnings

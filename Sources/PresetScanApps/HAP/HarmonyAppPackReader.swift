@@ -111,12 +111,15 @@ public enum HarmonyAppPackReader: PackageReader {
             }
             if options.searchFilingNumbers {
                 var part = FilingSearch(archive: archive, limits: options.limits, sourcePrefix: entry.name + "!/", classify: { _ in nil })
-                part.merge(hap.filingNumbers, warnings: [])
-                search.merge(part.numbers, warnings: [])
+                part.merge(hap.filingNumbers, links: hap.filingSystemLinks, warnings: [])
+                search.merge(part.numbers, links: part.links, warnings: [])
             }
         }
         record.usesInternet = record.permissions.contains(HAP.internetPermission)
-        if options.searchFilingNumbers { record.filingNumbers = search.numbers }
+        if options.searchFilingNumbers {
+            record.filingNumbers = search.numbers
+            record.filingSystemLinks = search.links
+        }
         record.warnings += diagnostics.warnings
         record.errors += diagnostics.errors
         return record

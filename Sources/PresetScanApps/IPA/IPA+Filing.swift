@@ -47,7 +47,7 @@ extension IPA {
             } else if ext != "strings", let plist = try? PropertyList.parse(bytes) {
                 IPA.search(plist, source: entry.name, into: &search)
             } else {
-                for match in FilingScanner.find(inBytes: bytes) { search.add(match.number, source: entry.name) }
+                search.add(FilingScanner.scan(inBytes: bytes), source: entry.name)
             }
         }
         return warnings
@@ -75,7 +75,7 @@ extension IPA {
                             "\(name) (\(section.size) bytes at \(section.offset)) lies outside its slice or over the limit; not searched"))
                         continue
                     }
-                    for match in FilingScanner.find(inBytes: bytes) { search.add(match.number, source: name) }
+                    search.add(FilingScanner.scan(inBytes: bytes), source: name)
                 } catch {
                     warnings.append(Diagnostic(.warning, "filing.entry-unreadable", "\(name) not searched for filing numbers: \(error)"))
                 }

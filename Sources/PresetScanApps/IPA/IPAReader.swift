@@ -59,6 +59,7 @@ public enum IPAReader: PackageReader {
             record.warnings += IPA.searchPropertyLists(archive, limits: options.limits, skip: [bundle + "/Info.plist"], into: &found)
                 .map { $0.located(location) }
             record.filingNumbers = found.numbers
+            record.filingSystemLinks = found.links
             record.warnings += found.warnings.map { $0.located(location) }
         }
         return record

@@ -47,7 +47,7 @@ extension RPKReader {
             record.components[index].package = part.package
             record.components[index].name = subpackageName(entry.name, package: part.package)
             record.components[index].signerSha256 = part.signers.map(\.sha256)
-            search.merge(part.filingNumbers, warnings: [])
+            search.merge(part.filingNumbers, links: part.filingSystemLinks, warnings: [])
             record.errors += part.errors
             record.warnings += part.warnings
             if isMain { main = part } else { others.append((index, part)) }
@@ -67,6 +67,7 @@ extension RPKReader {
             record.verified = main.verified
         }
         record.filingNumbers = search.numbers
+        record.filingSystemLinks = search.links
 
         let mainKeys = Set(record.signers.map(\.sha256))
         for (index, part) in others {

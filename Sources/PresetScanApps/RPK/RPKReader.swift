@@ -80,6 +80,7 @@ public enum RPKReader: PackageReader {
                 search.search(text: value, source: "manifest.json:" + path)
             }
             record.filingNumbers = search.numbers
+            record.filingSystemLinks = search.links
             record.warnings += search.warnings.map { $0.located(location) }
         }
         return record

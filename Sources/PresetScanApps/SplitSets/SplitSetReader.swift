@@ -88,7 +88,8 @@ public enum SplitSetReader: PackageReader {
         checkMetadata(metadata, against: base.record, &record, location: location)
 
         var search = FilingSearch(archive: archive, limits: options.limits)
-        search.merge(SplitSet.prefixed(base.record.filingNumbers, base.path + "!/"), warnings: [])
+        search.merge(SplitSet.prefixed(base.record.filingNumbers, base.path + "!/"),
+                     links: base.record.filingSystemLinks.map { base.path + "!/" + $0 }, warnings: [])
         var components = [component(base, role: "base")]
         var others: [SplitSet.Part] = []
         for entry in apks where entry.name != baseEntry.name {
@@ -102,7 +103,8 @@ public enum SplitSetReader: PackageReader {
                 others.append(part)
                 record.warnings += part.record.warnings.map { SplitSet.fromPart($0, part.path, location) }
                 record.errors += part.record.errors.map { SplitSet.fromPart($0, part.path, location) }
-                search.merge(SplitSet.prefixed(part.record.filingNumbers, part.path + "!/"), warnings: [])
+                search.merge(SplitSet.prefixed(part.record.filingNumbers, part.path + "!/"),
+                             links: part.record.filingSystemLinks.map { part.path + "!/" + $0 }, warnings: [])
                 compare(part, with: base, &record, location: location)
                 components.append(component(part, role: metadata.roles[part.path] == "standalone" ? "standalone" : "split"))
             }
@@ -111,6 +113,7 @@ public enum SplitSetReader: PackageReader {
         adoptVerification(of: others, into: &record)
         record.components = [components[0]] + components.dropFirst().sorted { $0.path < $1.path }
         record.filingNumbers = search.numbers
+        record.filingSystemLinks = search.links
         return record
     }
 
