@@ -25,16 +25,22 @@ func runRegistry(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as RegistryError {
-        Log.error("\(error)")
+        Log.error(Message(.cliRegistryError, "\(error)"))
         throw ExitCode(Exit.unusable)
     }
 }
 
-/// Messages for a person, on stderr.
+/// Messages for a person, on stderr, in the language of `--lang` (set when a command reads it).
 enum Log {
-    static func error(_ text: String) { write("presetscan: error: \(text)\n") }
-    static func warning(_ text: String) { write("presetscan: warning: \(text)\n") }
-    static func note(_ text: String) { write("\(text)\n") }
+    static let language = Locked(Language.fromEnvironment(ProcessInfo.processInfo.environment))
+
+    static func error(_ message: Message) { say(.cliError, message) }
+    static func warning(_ message: Message) { say(.cliWarning, message) }
+    static func note(_ message: Message) { write(message.text(language.withLock { $0 }) + "\n") }
+    private static func say(_ frame: MessageKey, _ message: Message) {
+        let language = language.withLock { $0 }
+        write(language.text(frame, message.text(language)) + "\n")
+    }
     private static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
