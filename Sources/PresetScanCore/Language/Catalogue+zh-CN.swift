@@ -68,7 +68,7 @@ extension MessageKey {
         case .suppressionExemption: "符合策略豁免规则（{0}）：{1}"
         case .suppressionNoInternet: "未申请网络权限（exemptWithoutInternet）"
         case .suppressionWaiver: "例外有效期至 {0}（负责人 {1}）：{2}"
-        case .suppressionBaseline: "已知问题：基线报告中已有"
+        case .suppressionBaseline: "基线报告中已有，属已知问题"
         case .suppressionKindExemption: "豁免"
         case .suppressionKindWaiver: "已批准例外"
         case .suppressionKindBaseline: "基线"

@@ -125,7 +125,7 @@ public struct JUnitScanReporter: ScanReporter {
             ("registry.recordCount", "\(r.recordCount)"),
             ("registry.source", r.source),
             ("registry.signature", r.signature),
-            ("registry.signatureDetail", r.signatureDetail),
+            ("registry.signatureDetail", r.signatureNote.text(language)),
         ]
         if let imported = r.importedFrom { items.append(("registry.importedFrom", imported)) }
         items += [
