@@ -1,3 +1,4 @@
+import Foundation
 import PresetScanCore
 import Testing
 
@@ -53,4 +54,14 @@ struct LanguageTests {
         #expect(terms == Verdict.allCases.map { $0.term.template(.zhCN) })
         #expect(Verdict.allCases.map { $0.label.template(.en) } == Verdict.allCases.map(\.rawValue))
     }
+}
+
+/// README.zh-CN.md's rule table is the Chinese catalogue, as README.md's is the English one.
+@Test(arguments: Rule.allCases) func chineseReadmeDescribesEachRule(rule: Rule) throws {
+    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("README.zh-CN.md")
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    let severity = rule.defaultSeverity.term.template(.zhCN)
+    let row = "| \(rule.rawValue) | \(rule.title(.zhCN)) | \(severity) | \(rule.summary(.zhCN)) | \(rule.remedy(.zhCN)) |"
+    #expect(text.contains(row), "README.zh-CN.md lacks: \(row)")
 }

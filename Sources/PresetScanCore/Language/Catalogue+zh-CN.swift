@@ -93,7 +93,7 @@ extension MessageKey {
         case .rulePS006Summary: "应用显示的APP备案号在备案库中不存在。"
         case .rulePS006Remedy: "核对显示的备案号与备案库；若为新备案，请更新备案库快照。"
         case .rulePS007Title: "备案库过期"
-        case .rulePS007Summary: "备案库快照的数据日期早于 30 天前（给出 `--max-registry-age` 时超期以退出码 2 结束）。"
+        case .rulePS007Summary: "备案库快照的数据日期已超过 30 天（给出 `--max-registry-age` 时，超过该天数即以退出码 2 结束）。"
         case .rulePS007Remedy: "导出新的备案库快照；可用 --max-registry-age 拒绝过期的快照。"
         case .rulePS008Title: "应用未签名"
         case .rulePS008Summary: "应用没有可验证的签名证书，无法核对其证书。"
