@@ -47,14 +47,24 @@ enum Log {
 // The report documents are filled here from the store's values; the report module renders them.
 
 extension RegistryInfoReport {
-    init(_ info: SnapshotInfo) {
+    init(_ info: SnapshotInfo, language: Language = .en) {
         self.init(
             path: info.path, sha256: info.sha256, schemaVersion: info.schemaVersion, builtAt: info.builtAt,
             ageDays: info.ageDays, stale: info.isStale, source: info.source, recordCount: info.recordCount,
             contentDigest: info.contentDigest, filings: info.filingCount, identifiers: info.identifierCount,
             certificates: info.certificateCount, countsByPlatform: info.countsByPlatform,
             countsByStatus: info.countsByStatus, countsByFingerprint: info.countsByFingerprint, signature: info.signature.name,
-            signatureDetail: info.signature.description)
+            signatureDetail: Self.detail(info.signature).text(language))
+    }
+
+    /// `SignatureState.description` for people in any language.
+    static func detail(_ state: SignatureState) -> Message {
+        switch state {
+        case let .unchecked(present): Message(present ? .regSignatureUncheckedPresent : .regSignatureUncheckedNone)
+        case let .valid(fingerprint): Message(.regSignatureValid, String(fingerprint.prefix(16)))
+        case .missing: Message(.regSignatureMissing)
+        case let .invalid(failure): Message(.regSignatureInvalid, "\(failure)")
+        }
     }
 }
 

@@ -32,12 +32,12 @@ struct RegistryBuild: ParsableCommand {
     @OptionGroup var lang: LanguageOption
 
     func run() throws {
-        _ = lang.language  // sets the language of Log
+        let language = lang.language
         try runRegistry {
             var builder = SnapshotBuilder()
             if let builtAt {
                 guard let date = RegistryDate(text: builtAt) else {
-                    throw RegistryError.invalidArgument(Log.language.withLock { $0 }.text(.cliBadBuiltAt, builtAt))
+                    throw RegistryError.invalidArgument(language.text(.cliBadBuiltAt, builtAt))
                 }
                 builder.builtAt = date
             }
@@ -94,12 +94,12 @@ struct RegistryVerify: ParsableCommand {
     @OptionGroup var lang: LanguageOption
 
     func run() throws {
-        _ = lang.language  // sets the language of Log
+        let language = lang.language
         try runRegistry {
             var options = SnapshotOpenOptions(publicKey: try KeyFiles.publicKey(path: key))
             options.checkIntegrity = true
             let opened = try RegistrySnapshot(path: snapshot, options: options)
-            print(Log.language.withLock { $0 }.text(.cliVerified, snapshot, "\(opened.info.signature)"))
+            print(language.text(.cliVerified, snapshot, RegistryInfoReport.detail(opened.info.signature).text(language)))
         }
     }
 }
@@ -149,7 +149,7 @@ struct RegistryInfo: ParsableCommand {
             var options = SnapshotOpenOptions(checkIntegrity: checkIntegrity)
             options.publicKey = try key.map { path throws(RegistryError) in try KeyFiles.publicKey(path: path) }
             let opened = try RegistrySnapshot(path: snapshot, options: options)
-            try Output.write(try RegistryReporter(format: format, language: language).render(RegistryInfoReport(opened.info)), to: nil)
+            try Output.write(try RegistryReporter(format: format, language: language).render(RegistryInfoReport(opened.info, language: language)), to: nil)
             if opened.info.isStale { Log.warning(Message(.cliSnapshotOld, "\(opened.info.ageDays)")) }
         }
     }

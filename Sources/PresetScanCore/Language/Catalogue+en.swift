@@ -283,6 +283,11 @@ extension MessageKey {
         case .regIdentifierRemoved: "      - identifier  {0}"
         case .regCertificateAdded: "      + certificate {0}"
         case .regCertificateRemoved: "      - certificate {0}"
+        case .regSignatureUncheckedPresent: "not checked (signature present, no key given)"
+        case .regSignatureUncheckedNone: "not checked (unsigned, no key given)"
+        case .regSignatureValid: "valid (key {0}…)"
+        case .regSignatureMissing: "missing"
+        case .regSignatureInvalid: "invalid: {0}"
 
         // MARK: Command line (language)
         case .cliError: "presetscan: error: {0}"

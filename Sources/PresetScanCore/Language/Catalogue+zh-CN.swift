@@ -283,6 +283,11 @@ extension MessageKey {
         case .regIdentifierRemoved: "      - 包名  {0}"
         case .regCertificateAdded: "      + 证书  {0}"
         case .regCertificateRemoved: "      - 证书  {0}"
+        case .regSignatureUncheckedPresent: "未校验（有签名，未给出密钥）"
+        case .regSignatureUncheckedNone: "未校验（未签名，未给出密钥）"
+        case .regSignatureValid: "有效（密钥 {0}…）"
+        case .regSignatureMissing: "缺少签名"
+        case .regSignatureInvalid: "无效：{0}"
 
         // MARK: Command line (language)
         case .cliError: "presetscan：错误：{0}"

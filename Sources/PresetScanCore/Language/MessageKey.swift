@@ -285,6 +285,11 @@ public enum MessageKey: String, CaseIterable, Codable, Sendable {
     case regIdentifierRemoved = "registry.identifier-removed"
     case regCertificateAdded = "registry.certificate-added"
     case regCertificateRemoved = "registry.certificate-removed"
+    case regSignatureUncheckedPresent = "registry.info-signature.unchecked-present"
+    case regSignatureUncheckedNone = "registry.info-signature.unchecked-none"
+    case regSignatureValid = "registry.info-signature.valid"
+    case regSignatureMissing = "registry.info-signature.missing"
+    case regSignatureInvalid = "registry.info-signature.invalid"
 
     // MARK: Command line (language)
     case cliError = "cli.error"
