@@ -85,7 +85,7 @@ struct Scan: ParsableCommand {
         do {
             policy = try self.policy.map { path throws(PolicyError) in try Policy.load(path: path) } ?? Policy()
         } catch {
-            Log.error(Message(.cliBadPolicy, "\(error)"))
+            Log.error(Message(.cliBadPolicy, error.text(language)))
             throw ExitCode(Exit.unusable)
         }
 
