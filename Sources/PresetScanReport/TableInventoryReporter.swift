@@ -13,8 +13,12 @@ public struct TableInventoryReporter: InventoryReporter {
 
     public func render(_ records: [AppRecord]) throws -> String {
         let l = language
-        // The label column is as wide as its widest label in this language (a Chinese character takes two columns).
-        let width = max(12, Self.labels.map { l.text($0).displayWidth }.max() ?? 0)
+        // The label column is as wide as its widest label in this language (a Chinese character takes
+        // two columns), per-locale labels and signer schemes included.
+        let dynamic = records.flatMap { r in
+            r.labels.keys.map { l.text(.invLabelLocale, $0) } + r.signers.map { l.text(.invSigner, $0.scheme) }
+        }
+        let width = max(12, (Self.labels.map { l.text($0) } + dynamic).map(\.displayWidth).max() ?? 0)
         var out = ""
         for (n, r) in records.enumerated() {
             if n > 0 { out += "\n" }
