@@ -298,7 +298,6 @@ extension MessageKey {
         case .cliCannotWrite: "cannot write the report: {0}"
         case .cliRegistryOld: "registry data is {0} days old (PS007); use a fresh export"
         case .cliCannotRead: "cannot read input {0}"
-        case .cliBadLang: "--lang {0}: expected zh-CN or en"
         case .cliBadMaxAge: "--max-registry-age must be 0 or more"
         case .cliBadToday: "--today {0} is not a YYYY-MM-DD date"
         case .cliBadReport: "--report {0}: expected FORMAT=FILE with FORMAT one of {1}"

@@ -298,7 +298,6 @@ extension MessageKey {
         case .cliCannotWrite: "无法写入报告：{0}"
         case .cliRegistryOld: "备案库数据已有 {0} 天（PS007），请使用新导出的数据"
         case .cliCannotRead: "无法读取输入 {0}"
-        case .cliBadLang: "--lang {0}：应为 zh-CN 或 en"
         case .cliBadMaxAge: "--max-registry-age 不能小于 0"
         case .cliBadToday: "--today {0} 不是 YYYY-MM-DD 格式的日期"
         case .cliBadReport: "--report {0}：应为 FORMAT=FILE，FORMAT 取 {1} 之一"

@@ -300,7 +300,6 @@ public enum MessageKey: String, CaseIterable, Codable, Sendable {
     case cliCannotWrite = "cli.cannot-write"
     case cliRegistryOld = "cli.registry-old"
     case cliCannotRead = "cli.cannot-read"
-    case cliBadLang = "cli.bad-lang"
     case cliBadMaxAge = "cli.bad-max-age"
     case cliBadToday = "cli.bad-today"
     case cliBadReport = "cli.bad-report"
