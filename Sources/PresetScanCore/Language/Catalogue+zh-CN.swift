@@ -2,26 +2,6 @@
 extension MessageKey {
     var chinese: String {
         switch self {
-        // MARK: Fixed terms (SPEC §8)
-        case .termFiled: "已备案"
-        case .termUnfiled: "未备案"
-        case .termCertificateMismatch: "证书不一致"
-        case .termFilingNotActive: "备案已注销或撤销"
-        case .termExempt: "豁免"
-        case .termWaived: "已批准例外"
-        case .termFilingNumber: "备案号"
-        case .termSponsor: "主办单位"
-        case .termAppName: "APP名称"
-        case .termPackageName: "包名 / Bundle ID"
-        case .termCertificateMD5: "签名MD5"
-        case .termPublicKey: "公钥"
-        case .termIncompleteScan: "扫描不完整"
-
-        // MARK: Outcomes
-        case .outcomePass: "通过"
-        case .outcomeFail: "不通过"
-        case .outcomeIncomplete: "扫描不完整"
-
         // MARK: Findings (language)
         case .findingVerbatim: "{0}"
         case .findingNoIdentifier: "未能读取应用包的包名"
@@ -344,6 +324,26 @@ extension MessageKey {
         case .policyWhatKey: "{0} 的值"
         case .policyErrorAt: "{0}:{1}：{2}"
         case .policyErrorIn: "{0}：{1}"
+
+        // MARK: Fixed terms (SPEC §8)
+        case .termFiled: "已备案"
+        case .termUnfiled: "未备案"
+        case .termCertificateMismatch: "证书不一致"
+        case .termFilingNotActive: "备案已注销或撤销"
+        case .termExempt: "豁免"
+        case .termWaived: "已批准例外"
+        case .termFilingNumber: "备案号"
+        case .termSponsor: "主办单位"
+        case .termAppName: "APP名称"
+        case .termPackageName: "包名 / Bundle ID"
+        case .termCertificateMD5: "签名MD5"
+        case .termPublicKey: "公钥"
+        case .termIncompleteScan: "扫描不完整"
+
+        // MARK: Outcomes
+        case .outcomePass: "通过"
+        case .outcomeFail: "不通过"
+        case .outcomeIncomplete: "扫描不完整"
         }
     }
 }

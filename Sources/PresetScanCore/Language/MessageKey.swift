@@ -4,26 +4,6 @@
 ///
 /// Keys are grouped by where the text appears; the groups follow the order of the catalogues.
 public enum MessageKey: String, CaseIterable, Codable, Sendable {
-    // MARK: Fixed terms (SPEC §8)
-    case termFiled = "term.filed"
-    case termUnfiled = "term.unfiled"
-    case termCertificateMismatch = "term.certificate-mismatch"
-    case termFilingNotActive = "term.filing-not-active"
-    case termExempt = "term.exempt"
-    case termWaived = "term.waived"
-    case termFilingNumber = "term.filing-number"
-    case termSponsor = "term.sponsor"
-    case termAppName = "term.app-name"
-    case termPackageName = "term.package-name"
-    case termCertificateMD5 = "term.certificate-md5"
-    case termPublicKey = "term.public-key"
-    case termIncompleteScan = "term.incomplete-scan"
-
-    // MARK: Outcomes
-    case outcomePass = "outcome.pass"
-    case outcomeFail = "outcome.fail"
-    case outcomeIncomplete = "outcome.incomplete"
-
     // MARK: Findings (language)
     case findingVerbatim = "finding.verbatim"
     case findingNoIdentifier = "finding.no-identifier"
@@ -346,4 +326,24 @@ public enum MessageKey: String, CaseIterable, Codable, Sendable {
     case policyWhatKey = "policy.what.key"
     case policyErrorAt = "policy.error-at"
     case policyErrorIn = "policy.error-in"
+
+    // MARK: Fixed terms (SPEC §8)
+    case termFiled = "term.filed"
+    case termUnfiled = "term.unfiled"
+    case termCertificateMismatch = "term.certificate-mismatch"
+    case termFilingNotActive = "term.filing-not-active"
+    case termExempt = "term.exempt"
+    case termWaived = "term.waived"
+    case termFilingNumber = "term.filing-number"
+    case termSponsor = "term.sponsor"
+    case termAppName = "term.app-name"
+    case termPackageName = "term.package-name"
+    case termCertificateMD5 = "term.certificate-md5"
+    case termPublicKey = "term.public-key"
+    case termIncompleteScan = "term.incomplete-scan"
+
+    // MARK: Outcomes
+    case outcomePass = "outcome.pass"
+    case outcomeFail = "outcome.fail"
+    case outcomeIncomplete = "outcome.incomplete"
 }
