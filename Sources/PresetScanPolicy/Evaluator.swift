@@ -109,20 +109,20 @@ public struct Evaluator: Sendable {
         let subject = record.package.map { "\(platform.rawValue):\($0)" }
 
         for error in record.errors {
-            findings.append(Finding(.PS009, "package not read completely: \(error.message)", location: error.location ?? location,
+            findings.append(Finding(.PS009, error.packageMessage, location: error.location ?? location,
                                     subject: subject, evidence: ["code": error.code]))
         }
         guard let identifier = record.package else {
             // No identity: it cannot be shown to be filed. PS009 says why; no PS001 is guessed.
             if record.errors.isEmpty {
-                findings.append(Finding(.PS009, "the package's identifier could not be read", location: location))
+                findings.append(Finding(.PS009, Message(.findingNoIdentifier), location: location))
             }
             return finish(AssessedApp(record: record, sha256: sha256, verdict: .unfiled, match: nil, findings: findings))
         }
 
         let unsigned = record.signers.isEmpty
         if unsigned {
-            findings.append(Finding(.PS008, "\(identifier) has no verifiable signer certificate; its certificate cannot be checked",
+            findings.append(Finding(.PS008, Message(.findingUnsigned, identifier),
                                     location: location, subject: subject))
         }
 
@@ -134,12 +134,14 @@ public struct Evaluator: Sendable {
         let onlyMissingScheme = record.verificationFailure?.reason == .missingSignature
         let signatureInvalid = record.verified == false && !unsigned && !onlyMissingScheme
         if signatureInvalid {
-            let reason = failure?.message ?? "the signature does not verify"
             var claimedMd5: [String] = []
             for signer in record.signers where !claimedMd5.contains(signer.md5) { claimedMd5.append(signer.md5) }
             let claimed = claimedMd5.joined(separator: ", ")
+            // The verifier's reason is parser detail: an argument, never translated.
+            let message = failure.map { Message(.findingSignatureInvalid, identifier, claimed, $0.message) }
+                ?? Message(.findingSignatureInvalidPlain, identifier, claimed)
             findings.append(Finding(
-                .PS011, "\(identifier) claims signer MD5 \(claimed), but \(reason)", location: location, subject: subject,
+                .PS011, message, location: location, subject: subject,
                 evidence: ["claimedMd5": claimed]))
         }
         let verifiableSigners = signatureInvalid ? [] : record.signers
@@ -162,7 +164,7 @@ public struct Evaluator: Sendable {
             if !active {
                 if certificatePasses { verdict = .filingNotActive }
                 findings.append(Finding(
-                    .PS003, "\(identifier)'s filing \(best.match.filingNumber) is \(best.match.status.rawValue)", location: location,
+                    .PS003, Self.inactive(identifier, best.match), location: location,
                     subject: subject, evidence: ["filingNumber": best.match.filingNumber, "status": best.match.status.rawValue]))
             }
             if certificatePasses && active { verdict = .filed }
@@ -176,18 +178,18 @@ public struct Evaluator: Sendable {
             if !number.valid {
                 let problems = number.problems.map(\.rawValue).joined(separator: ", ")
                 findings.append(Finding(
-                    .PS005, "displays \"\(number.raw)\", a malformed app filing number (\(problems))", location: location, subject: subject,
+                    .PS005, Message(.findingMalformedNumber, number.raw, problems), location: location, subject: subject,
                     evidence: ["filingNumber": number.raw, "source": source]))
                 continue
             }
             if !filedNumbers.isEmpty && !filedNumbers.contains(number.canonical) {
                 findings.append(Finding(
-                    .PS004, "displays \(number.canonical), but \(identifier) is filed as \(filedNumbers.sorted().joined(separator: ", "))",
+                    .PS004, Message(.findingDisplayedMismatch, number.canonical, identifier, filedNumbers.sorted().joined(separator: ", ")),
                     location: location, subject: subject, evidence: ["filingNumber": number.canonical, "source": source]))
             }
             if !isFiled(number.canonical) {
                 findings.append(Finding(
-                    .PS006, "displays \(number.canonical), which is not in the registry", location: location, subject: subject,
+                    .PS006, Message(.findingUnknownNumber, number.canonical), location: location, subject: subject,
                     evidence: ["filingNumber": number.canonical, "source": source]))
             }
         }
@@ -200,11 +202,11 @@ public struct Evaluator: Sendable {
         let readable = record.errors.isEmpty
         var decision: (verdict: Verdict, suppression: Suppression)?
         if let exemption = policy.exemption(for: identifier, platform: platform) {
-            decision = (.exempt, Suppression(.exemption, "exempt by policy (\(exemption.identifier)): \(exemption.reason)"))
+            decision = (.exempt, Suppression(.exemption, Message(.suppressionExemption, exemption.identifier, exemption.reason)))
         } else if policy.exemptWithoutInternet && readable && !record.usesInternet {
-            decision = (.exempt, Suppression(.exemption, "requests no network permission (exemptWithoutInternet)"))
+            decision = (.exempt, Suppression(.exemption, Message(.suppressionNoInternet)))
         } else if let waiver = activeWaiver(for: identifier, signers: record.signers) {
-            decision = (.waived, Suppression(.waiver, "waived until \(waiver.expires.text) (owner \(waiver.owner)): \(waiver.reason)"))
+            decision = (.waived, Suppression(.waiver, Message(.suppressionWaiver, waiver.expires.text, waiver.owner, waiver.reason)))
         }
         if let decision {
             if app.verdict != .filed { app.verdict = decision.verdict }
@@ -219,17 +221,17 @@ public struct Evaluator: Sendable {
         var findings: [Finding] = []
         if let registry, registry.isStale {
             findings.append(Finding(
-                .PS007, "registry snapshot data date \(registry.builtAt) is \(registry.ageDays) days old (over \(SnapshotInfo.staleAfterDays))",
+                .PS007, Message(.findingRegistryStale, registry.builtAt, "\(registry.ageDays)", "\(SnapshotInfo.staleAfterDays)"),
                 location: Location(path: registry.path), subject: "registry", evidence: ["builtAt": registry.builtAt]))
         }
         for waiver in policy.waivers where waiver.isExpired(today: today) {
             findings.append(Finding(
-                .PS010, "the waiver for \(waiver.identifier) (line \(waiver.line), owner \(waiver.owner)) expired on \(waiver.expires.text); it no longer applies",
+                .PS010, Message(.findingWaiverExpired, waiver.identifier, "\(waiver.line)", waiver.owner, waiver.expires.text),
                 location: policy.path.map { Location(path: $0) }, subject: "policy",
                 evidence: ["identifier": waiver.identifier, "expires": waiver.expires.text, "line": "\(waiver.line)"]))
         }
         for diagnostic in diagnostics where diagnostic.severity == .error {
-            findings.append(Finding(.PS009, diagnostic.message, location: diagnostic.location, evidence: ["code": diagnostic.code]))
+            findings.append(Finding(.PS009, diagnostic.inputMessage, location: diagnostic.location, evidence: ["code": diagnostic.code]))
         }
         return findings.map { decide($0) }.sorted()
     }
@@ -277,18 +279,21 @@ public struct Evaluator: Sendable {
     private func mismatch(_ match: RegistryMatch, signers: [Signer], location: Location, subject: String?) -> Finding {
         let algorithms = match.filedAlgorithms
         var evidence = ["filingNumber": match.filingNumber]
-        let filedText: String
-        let signedText: String
+        let filed: Message
+        var signed: Message
         if algorithms.isEmpty {
             // Only public keys are filed.
             let keys = Array(Set(signers.map { $0.publicKeySha256.lowercased() })).sorted()
-            filedText = match.filedPublicKeys == 1 ? "a public key only" : "\(match.filedPublicKeys) public keys only"
-            signedText = keys.isEmpty ? "no readable signer certificate" : "public key SHA-256 \(keys.joined(separator: ", "))"
+            filed = match.filedPublicKeys == 1 ? Message(.mismatchFiledKey) : Message(.mismatchFiledKeys, "\(match.filedPublicKeys)")
+            signed = Message(.mismatchSignedWithKey, keys.joined(separator: ", "))
             evidence["publicKeySha256"] = keys.joined(separator: ", ")
         } else {
-            var filedParts = algorithms.map { "\($0.name) \(match.filed($0).joined(separator: ", "))" }
-            if match.filedPublicKeys > 0 { filedParts.append(match.filedPublicKeys == 1 ? "public key" : "\(match.filedPublicKeys) public keys") }
-            filedText = "certificate " + filedParts.joined(separator: " / ")
+            let filedParts = algorithms.map { "\($0.name) \(match.filed($0).joined(separator: ", "))" }.joined(separator: " / ")
+            switch match.filedPublicKeys {
+            case 0: filed = Message(.mismatchFiledCertificates, filedParts)
+            case 1: filed = Message(.mismatchFiledCertificatesAndKey, filedParts)
+            default: filed = Message(.mismatchFiledCertificatesAndKeys, filedParts, "\(match.filedPublicKeys)")
+            }
             var signedParts: [String] = []
             for algorithm in algorithms {
                 let actual = Array(Set(signers.map { $0.fingerprint(algorithm) })).sorted().joined(separator: ", ")
@@ -296,12 +301,21 @@ public struct Evaluator: Sendable {
                 evidence["cert" + algorithm.name.replacingOccurrences(of: "-", with: "")] = actual
                 signedParts.append(algorithms.count == 1 ? actual : "\(algorithm.name) \(actual)")
             }
-            signedText = signers.isEmpty ? "no readable signer certificate" : signedParts.joined(separator: " / ")
+            signed = Message(.mismatchSignedWith, signedParts.joined(separator: " / "))
         }
-        let verb = signers.isEmpty ? "has" : "is signed with"
+        if signers.isEmpty { signed = Message(.mismatchNoSigner) }
         return Finding(
-            .PS002, "\(match.identifier) is filed as \(match.filingNumber) with \(filedText), but \(verb) \(signedText)",
+            .PS002, Message(.findingCertificateMismatch, arguments: [match.identifier, match.filingNumber], parts: [filed, signed]),
             location: location, subject: subject, evidence: evidence)
+    }
+
+    /// PS003's message: the filing's status said as a status, not as its machine name.
+    private static func inactive(_ identifier: String, _ match: RegistryMatch) -> Message {
+        switch match.status {
+        case .cancelled: Message(.findingFilingCancelled, identifier, match.filingNumber)
+        case .revoked: Message(.findingFilingRevoked, identifier, match.filingNumber)
+        case .active: Message(.findingFilingStatus, identifier, match.filingNumber, match.status.rawValue)
+        }
     }
 
     /// PS001; when the identifier is filed on other platforms only, it names them and their filings.
@@ -315,13 +329,13 @@ public struct Evaluator: Sendable {
             }
         }
         guard !elsewhere.isEmpty else {
-            return Finding(.PS001, "\(identifier) is not in the registry (\(platform.rawValue))", location: location,
+            return Finding(.PS001, Message(.findingNotInRegistry, identifier, platform.rawValue), location: location,
                            subject: subject, evidence: ["identifier": identifier])
         }
         let platforms = elsewhere.keys.sorted()
         let listed = platforms.map { "\($0.rawValue) (\((elsewhere[$0] ?? []).sorted().joined(separator: ", ")))" }
         return Finding(
-            .PS001, "\(identifier) is filed only for \(listed.joined(separator: ", ")), not for \(platform.rawValue)",
+            .PS001, Message(.findingFiledElsewhere, identifier, listed.joined(separator: ", "), platform.rawValue),
             location: location, subject: subject,
             evidence: ["identifier": identifier, "filedPlatforms": platforms.map(\.rawValue).joined(separator: ",")])
     }
@@ -360,7 +374,7 @@ public struct Evaluator: Sendable {
     private func decide(_ finding: Finding) -> Finding {
         var finding = finding
         if finding.suppression == nil, let baseline, baseline.contains(finding.fingerprint) {
-            finding.suppression = Suppression(.baseline, "known: present in the baseline report")
+            finding.suppression = Suppression(.baseline, Message(.suppressionBaseline))
         }
         finding.fails = finding.suppression == nil && policy.failOn.contains(finding.rule)
         return finding

@@ -4,7 +4,10 @@ import PresetScanCore
 public struct Finding: Codable, Sendable, Equatable, Comparable {
     public var rule: Rule
     public var severity: Rule.Severity
+    /// The message in English: stable text for logs, sorting and tests (`content` renders it in any language).
     public var message: String
+    /// The message as a catalogue key and its facts (SPEC §8); `text(_:)` renders it.
+    public var content: Message
     /// Where: the package, the container part that failed, or the policy file.
     public var location: Location?
     /// Facts behind the finding, for reports and baselines: `filingNumber`, `certMD5`, `source`, ...
@@ -17,17 +20,25 @@ public struct Finding: Codable, Sendable, Equatable, Comparable {
     public var fingerprint: String
 
     public init(
-        _ rule: Rule, _ message: String, location: Location?, subject: String? = nil, evidence: [String: String] = [:]
+        _ rule: Rule, _ content: Message, location: Location?, subject: String? = nil, evidence: [String: String] = [:]
     ) {
         self.rule = rule
         self.severity = rule.defaultSeverity
-        self.message = message
+        self.content = content
+        self.message = content.text(.en)
         self.location = location
         self.evidence = evidence
         self.suppression = nil
         self.fails = false
         let key = evidence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
         self.fingerprint = "\(rule.rawValue)|\(subject ?? location?.description ?? "")|\(key)"
+    }
+
+    /// A finding whose text was made outside the catalogue: it reads the same in every language.
+    public init(
+        _ rule: Rule, _ message: String, location: Location?, subject: String? = nil, evidence: [String: String] = [:]
+    ) {
+        self.init(rule, Message(.findingVerbatim, message), location: location, subject: subject, evidence: evidence)
     }
 
     public static func < (a: Finding, b: Finding) -> Bool {
@@ -47,26 +58,37 @@ public struct Suppression: Codable, Sendable, Hashable {
     }
 
     public var kind: Kind
+    /// The reason in English; `note` renders it in any language.
     public var reason: String
+    public var note: Message
 
-    public init(_ kind: Kind, _ reason: String) {
+    public init(_ kind: Kind, _ note: Message) {
         self.kind = kind
-        self.reason = reason
+        self.note = note
+        self.reason = note.text(.en)
+    }
+
+    /// A reason made outside the catalogue: it reads the same in every language.
+    public init(_ kind: Kind, _ reason: String) {
+        self.init(kind, Message(.findingVerbatim, reason))
+    }
+
+    /// The reason for people in `language`.
+    public func reason(_ language: Language) -> String { note.text(language) }
+}
+
+extension Suppression.Kind {
+    /// The kind's name for people (`rawValue` stays the machine name).
+    public var term: MessageKey {
+        switch self {
+        case .exemption: .suppressionKindExemption
+        case .waiver: .suppressionKindWaiver
+        case .baseline: .suppressionKindBaseline
+        }
     }
 }
 
 extension Finding {
     /// The finding's message for people in `language`.
-    // TODO(issue 13, language helper): render from a catalogue `Message`; English only until then.
-    public func text(_ language: Language) -> String { message }
-}
-
-extension Rule {
-    /// `summary` in `language`.
-    // TODO(issue 13, language helper): from the catalogue.
-    public func summary(_ language: Language) -> String { summary }
-
-    /// `remedy` in `language`.
-    // TODO(issue 13, language helper): from the catalogue.
-    public func remedy(_ language: Language) -> String { remedy }
+    public func text(_ language: Language) -> String { content.text(language) }
 }

@@ -1,3 +1,5 @@
+import PresetScanCore
+
 /// The rules of SPEC §4. Ids are stable: SARIF `ruleId`, JUnit names, waiver and policy keys.
 public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
     case PS001, PS002, PS003, PS004, PS005, PS006, PS007, PS008, PS009, PS010, PS011
@@ -37,44 +39,44 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
-    /// One line: when the rule fires.
-    public var summary: String {
+    /// One line: when the rule fires (English; README's rule table shows it).
+    public var summary: String { summary(.en) }
+
+    /// What to do about it (English).
+    public var remedy: String { remedy(.en) }
+
+    /// `summary` in `language`.
+    public func summary(_ language: Language) -> String { texts.summary.template(language) }
+
+    /// `remedy` in `language`.
+    public func remedy(_ language: Language) -> String { texts.remedy.template(language) }
+
+    /// A short title for people: the stable `name` in English, a Chinese title in Chinese.
+    public func title(_ language: Language) -> String { texts.title.template(language) }
+
+    private var texts: (title: MessageKey, summary: MessageKey, remedy: MessageKey) {
         switch self {
-        case .PS001: "No registry record for the app's identifier on its platform."
-        case .PS002:
-            "The identifier is filed on the app's platform, but none of its signer certificates matches a filed fingerprint (MD5, SHA-1 or SHA-256, by length) or public key (only when the registry has certificate data for it; an app with no readable signer then fails too)."
-        case .PS003: "The filing that matches the app is cancelled or revoked."
-        case .PS004: "The app displays an app filing number that differs from the one filed for its identifier."
-        case .PS005: "Text that looks like an app filing number but breaks the grammar."
-        case .PS006: "The app displays an app filing number that is not in the registry at all."
-        case .PS007: "The registry snapshot is older than 30 days (`--max-registry-age` makes it exit 2)."
-        case .PS008: "The app has no verifiable signer certificate, so its certificate cannot be checked."
-        case .PS009:
-            "Part of the input could not be read or is not supported (incremental OTA, encrypted, truncated, limit hit)."
-        case .PS010: "A waiver in the policy file has passed its expiry date and no longer applies."
-        case .PS011:
-            "A signature block claims a certificate, but the signature does not verify over the package's content (tampered or counterfeit package; checked as apksigner does)."
+        case .PS001: (.rulePS001Title, .rulePS001Summary, .rulePS001Remedy)
+        case .PS002: (.rulePS002Title, .rulePS002Summary, .rulePS002Remedy)
+        case .PS003: (.rulePS003Title, .rulePS003Summary, .rulePS003Remedy)
+        case .PS004: (.rulePS004Title, .rulePS004Summary, .rulePS004Remedy)
+        case .PS005: (.rulePS005Title, .rulePS005Summary, .rulePS005Remedy)
+        case .PS006: (.rulePS006Title, .rulePS006Summary, .rulePS006Remedy)
+        case .PS007: (.rulePS007Title, .rulePS007Summary, .rulePS007Remedy)
+        case .PS008: (.rulePS008Title, .rulePS008Summary, .rulePS008Remedy)
+        case .PS009: (.rulePS009Title, .rulePS009Summary, .rulePS009Remedy)
+        case .PS010: (.rulePS010Title, .rulePS010Summary, .rulePS010Remedy)
+        case .PS011: (.rulePS011Title, .rulePS011Summary, .rulePS011Remedy)
         }
     }
+}
 
-    /// What to do about it.
-    public var remedy: String {
+extension Rule.Severity {
+    /// The severity's name for people (`rawValue` stays the machine name).
+    public var term: MessageKey {
         switch self {
-        case .PS001:
-            "Remove the app from the build, or have its sponsor complete the filing and use a registry snapshot that contains it."
-        case .PS002:
-            "Ship the build signed with the filed certificate, or have the sponsor update the filing's certificate fingerprint."
-        case .PS003: "Remove the app: its filing is no longer valid. If it was re-filed, refresh the registry snapshot."
-        case .PS004: "Make the app display its own filing number (the one filed for its package name)."
-        case .PS005: "Correct the displayed text to the canonical form, e.g. 京ICP备2023012345号-1A."
-        case .PS006: "Check the displayed number against the registry; refresh the snapshot if the filing is new."
-        case .PS007: "Export a fresh registry snapshot; use --max-registry-age to refuse stale ones."
-        case .PS008: "Sign the package (APK signature scheme v2 or later; HAP, iOS or quick-app signature) so its certificate can be checked."
-        case .PS009:
-            "Provide the full input (the base build for an incremental OTA, an unencrypted or untruncated image), or raise the limit that was hit."
-        case .PS010: "Renew the waiver with a new expiry date, or resolve the finding it covered."
-        case .PS011:
-            "Ship the package exactly as its publisher signed it: a package changed after signing (injected code, a repackaged copy) must be rebuilt and signed again by its owner."
+        case .error: .severityError
+        case .warning: .severityWarning
         }
     }
 }

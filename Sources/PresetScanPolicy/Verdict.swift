@@ -37,3 +37,18 @@ extension Verdict {
         }
     }
 }
+
+extension Verdict {
+    /// The verdict as report headings and summaries name it: the machine name in English
+    /// (`certificate-mismatch`), the fixed term in Chinese.
+    public var label: MessageKey {
+        switch self {
+        case .filed: .verdictFiled
+        case .unfiled: .verdictUnfiled
+        case .certificateMismatch: .verdictCertificateMismatch
+        case .filingNotActive: .verdictFilingNotActive
+        case .exempt: .verdictExempt
+        case .waived: .verdictWaived
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PresetScanCore
 import PresetScanFiling
 
 /// One `filing parse` argument and what the grammar made of it (nil: not filing-like at all).
@@ -19,9 +20,10 @@ public struct FilingParseResult: Sendable, Equatable {
 public enum FilingFormat: String, CaseIterable, Sendable {
     case table, json
 
-    public func render(_ results: [FilingParseResult]) throws -> String {
+    /// `language` is the table's; the JSON never changes with it.
+    public func render(_ results: [FilingParseResult], language: Language = .en) throws -> String {
         switch self {
-        case .table: FilingTableReporter.render(results)
+        case .table: FilingTableReporter.render(results, language: language)
         case .json: try FilingJSONReporter.render(results)
         }
     }
@@ -29,47 +31,53 @@ public enum FilingFormat: String, CaseIterable, Sendable {
 
 /// A block per argument: canonical form, kind, parts and problems.
 enum FilingTableReporter {
-    static func render(_ results: [FilingParseResult]) -> String {
+    static let labels: [MessageKey] = [
+        .filingCanonical, .filingKind, .filingValid, .filingBureau, .filingMainNumber, .filingSequence, .filingType, .filingProblems,
+    ]
+
+    static func render(_ results: [FilingParseResult], language l: Language) -> String {
+        let width = max(12, labels.map { l.text($0).displayWidth }.max() ?? 0)
         var out = ""
         for (n, result) in results.enumerated() {
             if n > 0 { out += "\n" }
             out += result.input + "\n"
-            func row(_ key: String, _ value: String?) {
+            func row(_ key: MessageKey, _ value: String?) {
                 guard let value, !value.isEmpty else { return }
-                out += "  " + key.padding(12) + " " + value + "\n"
+                out += "  " + l.text(key).padded(toWidth: width) + " " + value + "\n"
             }
+            let no = l.text(.invNo)
             guard let number = result.number else {
-                row("kind", "not a filing number")
-                row("valid", "no")
+                row(.filingKind, l.text(.filingKindNone))
+                row(.filingValid, no)
                 continue
             }
-            row("canonical", number.canonical)
-            row("kind", describe(number.kind))
-            row("valid", number.isValidAppFiling ? "yes" : "no")
-            row("bureau", number.bureau.map { b in number.province.map { "\(b) (\($0))" } ?? b })
-            row("main number", number.mainNumber)
-            row("sequence", number.sequence.map(String.init))
-            row("type", number.serviceType.map { "\($0.rawValue) (\(describe($0)))" })
-            row("problems", number.problems.map(\.rawValue).joined(separator: ", "))
+            row(.filingCanonical, number.canonical)
+            row(.filingKind, l.text(describe(number.kind)))
+            row(.filingValid, number.isValidAppFiling ? l.text(.invYes) : no)
+            row(.filingBureau, number.bureau.map { b in number.province.map { l.text(.scanLocated, b, $0) } ?? b })
+            row(.filingMainNumber, number.mainNumber)
+            row(.filingSequence, number.sequence.map(String.init))
+            row(.filingType, number.serviceType.map { l.text(.scanLocated, $0.rawValue, l.text(describe($0))) })
+            row(.filingProblems, number.problems.map(\.rawValue).joined(separator: ", "))
         }
         return out
     }
 
-    static func describe(_ kind: FilingNumber.Kind) -> String {
+    static func describe(_ kind: FilingNumber.Kind) -> MessageKey {
         switch kind {
-        case .app: "app filing"
-        case .website: "website filing, not an app filing"
-        case .icpLicence: "ICP licence, not an app filing"
-        case .valueAddedLicence: "value-added telecom licence, not an app filing"
-        case .policeFiling: "police filing, not an app filing"
+        case .app: .filingKindApp
+        case .website: .filingKindWebsite
+        case .icpLicence: .filingKindICPLicence
+        case .valueAddedLicence: .filingKindValueAdded
+        case .policeFiling: .filingKindPolice
         }
     }
 
-    static func describe(_ type: FilingNumber.ServiceType) -> String {
+    static func describe(_ type: FilingNumber.ServiceType) -> MessageKey {
         switch type {
-        case .app: "app"
-        case .miniProgram: "mini program"
-        case .quickApp: "quick app"
+        case .app: .filingTypeApp
+        case .miniProgram: .filingTypeMiniProgram
+        case .quickApp: .filingTypeQuickApp
         }
     }
 }

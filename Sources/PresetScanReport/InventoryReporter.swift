@@ -1,4 +1,5 @@
 import PresetScanApps
+import PresetScanCore
 
 /// Renders app records (the output of `inspect` and `list`) in one format.
 ///
@@ -13,9 +14,12 @@ public protocol InventoryReporter: Sendable {
 public enum InventoryFormat: String, CaseIterable, Sendable {
     case table, json
 
-    public var reporter: any InventoryReporter {
+    public var reporter: any InventoryReporter { reporter(.en) }
+
+    /// The reporter for this format; `language` is the language of the table's texts for people.
+    public func reporter(_ language: Language) -> any InventoryReporter {
         switch self {
-        case .table: TableInventoryReporter()
+        case .table: TableInventoryReporter(language: language)
         case .json: JSONInventoryReporter()
         }
     }

@@ -38,9 +38,12 @@ public protocol ListReporter: Sendable {
 
 extension InventoryFormat {
     /// The `list` reporter for this format.
-    public var listReporter: any ListReporter {
+    public var listReporter: any ListReporter { listReporter(.en) }
+
+    /// The `list` reporter for this format in `language`.
+    public func listReporter(_ language: Language) -> any ListReporter {
         switch self {
-        case .table: TableListReporter()
+        case .table: TableListReporter(language: language)
         case .json: JSONListReporter()
         }
     }

@@ -27,10 +27,12 @@ struct FilingCommand: ParsableCommand {
         @Option(help: "Write the report to this file instead of standard output.")
         var output: String?
 
+        @OptionGroup var lang: LanguageOption
+
         func run() throws {
             let year = FilingNumber.currentYear
             let results = texts.map { FilingParseResult(input: $0, number: FilingNumber.parse($0, currentYear: year)) }
-            try Output.write(try format.render(results), to: output)
+            try Output.write(try format.render(results, language: lang.language), to: output)
             if !results.allSatisfy(\.isValidAppFiling) { throw ExitCode(Exit.findings) }
         }
     }

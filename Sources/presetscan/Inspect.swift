@@ -21,6 +21,8 @@ struct Inspect: ParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
 
+    @OptionGroup var lang: LanguageOption
+
     /// Benchmarks/filing-search.sh times `inspect` with and without the search; not for users.
     @Flag(name: .customLong("no-filing-search"), help: .hidden)
     var noFilingSearch = false
@@ -30,7 +32,7 @@ struct Inspect: ParsableCommand {
         if let jobs { inspector.jobs = max(1, jobs) }
         inspector.searchFilingNumbers = !noFilingSearch
         let records = inspector.inspect(paths: packages)
-        let text = try format.reporter.render(records)
+        let text = try format.reporter(lang.language).render(records)
         try Output.write(text, to: output)
         let unreadable = records.filter { $0.package == nil && !$0.errors.isEmpty }.count
         if unreadable == records.count { throw ExitCode(Exit.unusable) }

@@ -25,19 +25,22 @@ struct List: ParsableCommand {
     @Flag(help: "Do not search packages for filing numbers (faster; `filingNumbers` stays empty).")
     var noFilingSearch = false
 
+    @OptionGroup var lang: LanguageOption
+
     @Flag(help: .hidden)
     var stats = false
 
     func run() throws {
+        let language = lang.language
         var lister = Lister()
         lister.searchFilingNumbers = !noFilingSearch
         // `list` reports no `verified`: verifying would read every byte of every APK in the image.
         lister.verifySignatures = false
-        walk.apply(to: &lister)
+        walk.apply(to: &lister, language: language)
         let result = lister.list(inputs: inputs)
-        try Output.write(try format.listReporter.render(result.report), to: output)
+        try Output.write(try format.listReporter(language).render(result.report), to: output)
         if stats {
-            FileHandle.standardError.write(Data("bytes read: \(result.bytesRead) of \(result.inputBytes)\n".utf8))
+            Log.note(Message(.cliBytesRead, "\(result.bytesRead)", "\(result.inputBytes)"))
         }
         if !result.unusableInputs.isEmpty { throw ExitCode(Exit.unusable) }
         if result.report.isIncomplete || result.report.packages.isEmpty { throw ExitCode(Exit.incomplete) }

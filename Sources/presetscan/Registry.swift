@@ -25,30 +25,46 @@ func runRegistry(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as RegistryError {
-        Log.error("\(error)")
+        Log.error(Message(.cliRegistryError, "\(error)"))
         throw ExitCode(Exit.unusable)
     }
 }
 
-/// Messages for a person, on stderr.
+/// Messages for a person, on stderr, in the language of `--lang` (set when a command reads it).
 enum Log {
-    static func error(_ text: String) { write("presetscan: error: \(text)\n") }
-    static func warning(_ text: String) { write("presetscan: warning: \(text)\n") }
-    static func note(_ text: String) { write("\(text)\n") }
+    static let language = Locked(Language.fromEnvironment(ProcessInfo.processInfo.environment))
+
+    static func error(_ message: Message) { say(.cliError, message) }
+    static func warning(_ message: Message) { say(.cliWarning, message) }
+    static func note(_ message: Message) { write(message.text(language.withLock { $0 }) + "\n") }
+    private static func say(_ frame: MessageKey, _ message: Message) {
+        let language = language.withLock { $0 }
+        write(language.text(frame, message.text(language)) + "\n")
+    }
     private static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
 // The report documents are filled here from the store's values; the report module renders them.
 
 extension RegistryInfoReport {
-    init(_ info: SnapshotInfo) {
+    init(_ info: SnapshotInfo, language: Language = .en) {
         self.init(
             path: info.path, sha256: info.sha256, schemaVersion: info.schemaVersion, builtAt: info.builtAt,
             ageDays: info.ageDays, stale: info.isStale, source: info.source, recordCount: info.recordCount,
             contentDigest: info.contentDigest, filings: info.filingCount, identifiers: info.identifierCount,
             certificates: info.certificateCount, countsByPlatform: info.countsByPlatform,
             countsByStatus: info.countsByStatus, countsByFingerprint: info.countsByFingerprint, signature: info.signature.name,
-            signatureDetail: info.signature.description)
+            signatureDetail: Self.detail(info.signature).text(language))
+    }
+
+    /// `SignatureState.description` for people in any language.
+    static func detail(_ state: SignatureState) -> Message {
+        switch state {
+        case let .unchecked(present): Message(present ? .regSignatureUncheckedPresent : .regSignatureUncheckedNone)
+        case let .valid(fingerprint): Message(.regSignatureValid, String(fingerprint.prefix(16)))
+        case .missing: Message(.regSignatureMissing)
+        case let .invalid(failure): Message(.regSignatureInvalid, "\(failure)")
+        }
     }
 }
 

@@ -29,28 +29,28 @@ struct RegistryBuild: ParsableCommand {
     @Flag(name: .customLong("skip-bad-rows"), help: "Import the good rows and report the bad ones as warnings.")
     var skipBadRows = false
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        let language = lang.language
         try runRegistry {
             var builder = SnapshotBuilder()
             if let builtAt {
                 guard let date = RegistryDate(text: builtAt) else {
-                    throw RegistryError.invalidArgument("--built-at \(builtAt) is not a YYYY-MM-DD date")
+                    throw RegistryError.invalidArgument(language.text(.cliBadBuiltAt, builtAt))
                 }
                 builder.builtAt = date
             }
             builder.source = source
             builder.skipBadRows = skipBadRows
             let summary = try builder.build(records: records, to: out)
-            for bad in summary.badRows { Log.warning("skipped \(bad)") }
+            for bad in summary.badRows { Log.warning(Message(.cliSkippedRow, "\(bad)")) }
             if summary.badRowCount > summary.badRows.count {
-                Log.warning("skipped \(summary.badRowCount - summary.badRows.count) more bad rows")
+                Log.warning(Message(.cliSkippedMore, "\(summary.badRowCount - summary.badRows.count)"))
             }
-            Log.note("""
-                wrote \(summary.path): \(summary.recordCount) records (\(summary.filingCount) filings, \
-                \(summary.identifierCount) identifiers, \(summary.certificateCount) certificates), \
-                \(summary.duplicateRows) duplicate rows, \(summary.badRowCount) bad rows skipped; \
-                built_at \(summary.builtAt); sha256 \(summary.sha256)
-                """)
+            Log.note(Message(
+                .cliWroteSnapshot, summary.path, "\(summary.recordCount)", "\(summary.filingCount)", "\(summary.identifierCount)",
+                "\(summary.certificateCount)", "\(summary.duplicateRows)", "\(summary.badRowCount)", "\(summary.builtAt)", summary.sha256))
         }
     }
 }
@@ -66,12 +66,15 @@ struct RegistrySign: ParsableCommand {
     @Option(help: "Ed25519 private key (unencrypted PKCS#8 PEM).")
     var key: String
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        _ = lang.language  // sets the language of Log
         try runRegistry {
             // Only a whole, readable snapshot is worth signing.
             _ = try RegistrySnapshot(path: snapshot, options: SnapshotOpenOptions(checkIntegrity: true))
             let signature = try SnapshotSignature.sign(snapshot: snapshot, with: try KeyFiles.privateKey(path: key))
-            Log.note("wrote \(SnapshotSignature.path(for: snapshot)): sha256 \(signature.sha256), key \(signature.keyFingerprint)")
+            Log.note(Message(.cliWroteSignature, SnapshotSignature.path(for: snapshot), signature.sha256, signature.keyFingerprint))
         }
     }
 }
@@ -88,12 +91,15 @@ struct RegistryVerify: ParsableCommand {
     @Option(help: "Ed25519 public key (PEM).")
     var key: String
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        let language = lang.language
         try runRegistry {
             var options = SnapshotOpenOptions(publicKey: try KeyFiles.publicKey(path: key))
             options.checkIntegrity = true
             let opened = try RegistrySnapshot(path: snapshot, options: options)
-            print("\(snapshot): signature \(opened.info.signature)")
+            print(language.text(.cliVerified, snapshot, RegistryInfoReport.detail(opened.info.signature).text(language)))
         }
     }
 }
@@ -106,10 +112,13 @@ struct RegistryKeygen: ParsableCommand {
     @Option(help: "Path prefix of the two key files; existing files are never replaced.")
     var out: String
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        _ = lang.language  // sets the language of Log
         try runRegistry {
             let publicKey = try KeyFiles.generate(privatePath: out + ".key.pem", publicPath: out + ".pub.pem")
-            Log.note("wrote \(out).key.pem and \(out).pub.pem (key \(publicKey.fingerprint))")
+            Log.note(Message(.cliWroteKeys, out, publicKey.fingerprint))
         }
     }
 }
@@ -132,13 +141,16 @@ struct RegistryInfo: ParsableCommand {
     @Flag(name: .customLong("check-integrity"), help: "Also run SQLite's integrity check over the whole file.")
     var checkIntegrity = false
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        let language = lang.language
         try runRegistry {
             var options = SnapshotOpenOptions(checkIntegrity: checkIntegrity)
             options.publicKey = try key.map { path throws(RegistryError) in try KeyFiles.publicKey(path: path) }
             let opened = try RegistrySnapshot(path: snapshot, options: options)
-            try Output.write(try RegistryReporter(format: format).render(RegistryInfoReport(opened.info)), to: nil)
-            if opened.info.isStale { Log.warning("snapshot is \(opened.info.ageDays) days old (over 30)") }
+            try Output.write(try RegistryReporter(format: format, language: language).render(RegistryInfoReport(opened.info, language: language)), to: nil)
+            if opened.info.isStale { Log.warning(Message(.cliSnapshotOld, "\(opened.info.ageDays)")) }
         }
     }
 }
@@ -169,7 +181,10 @@ struct RegistryLookup: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: RegistryFormat = .table
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        let language = lang.language
         var unmatched = false
         try runRegistry {
             var options = SnapshotOpenOptions()
@@ -183,7 +198,7 @@ struct RegistryLookup: ParsableCommand {
                 results.append(.init(query: text, kind: query.kind, matches: matches.map(RegistryFilingView.init)))
             }
             let report = RegistryLookupReport(snapshot: snapshot, queries: results)
-            try Output.write(try RegistryReporter(format: format).render(report), to: nil)
+            try Output.write(try RegistryReporter(format: format, language: language).render(report), to: nil)
         }
         if unmatched { throw ExitCode(Exit.findings) }
     }
@@ -204,12 +219,15 @@ struct RegistryDiff: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: RegistryFormat = .table
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
+        let language = lang.language
         var changed = false
         try runRegistry {
             let diff = try SnapshotDiff(old: RegistrySnapshot(path: old), new: RegistrySnapshot(path: new))
             changed = !diff.isEmpty
-            try Output.write(try RegistryReporter(format: format).render(RegistryDiffReport(old: old, new: new, diff: diff)), to: nil)
+            try Output.write(try RegistryReporter(format: format, language: language).render(RegistryDiffReport(old: old, new: new, diff: diff)), to: nil)
         }
         if changed { throw ExitCode(Exit.findings) }
     }

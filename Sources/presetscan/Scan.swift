@@ -13,7 +13,7 @@ struct Scan: ParsableCommand {
         discussion: """
             Every app package inside the inputs (found by content, nested to any depth) gets a verdict: \
             filed, unfiled, certificate-mismatch, filing-not-active, exempt or waived, with findings \
-            PS001–PS010. Exit status: 0 every app filed (or exempt/waived) and the whole input read; \
+            PS001–PS011. Exit status: 0 every app filed (or exempt/waived) and the whole input read; \
             1 a finding whose rule the policy fails on; 2 the command could not run (bad arguments, \
             unreadable input, registry missing/invalid/tampered/too old, bad policy or baseline); \
             3 nothing fails but the scan is incomplete (PS009) or found no app (0 with --allow-incomplete).
@@ -57,6 +57,8 @@ struct Scan: ParsableCommand {
     @Flag(help: "Nothing on standard error but errors.")
     var quiet = false
 
+    @OptionGroup var lang: LanguageOption
+
     @Option(help: .hidden)
     var today: String?
 
@@ -65,24 +67,25 @@ struct Scan: ParsableCommand {
     }
 
     func validate() throws {
-        if let maxRegistryAge, maxRegistryAge < 0 { throw ValidationError("--max-registry-age must be 0 or more") }
-        if let today, RegistryDate(text: today) == nil { throw ValidationError("--today \(today) is not a YYYY-MM-DD date") }
+        if let maxRegistryAge, maxRegistryAge < 0 { throw ValidationError(lang.language.text(.cliBadMaxAge)) }
+        if let today, RegistryDate(text: today) == nil { throw ValidationError(lang.language.text(.cliBadToday, today)) }
         for report in reports {
             let parts = report.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, ScanFormat(rawValue: String(parts[0])) != nil, !parts[1].isEmpty else {
-                throw ValidationError("--report \(report): expected FORMAT=FILE with FORMAT one of \(ScanFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(lang.language.text(.cliBadReport, report, ScanFormat.allCases.map(\.rawValue).joined(separator: ", ")))
             }
         }
     }
 
     func run() throws {
+        let language = lang.language
         let now = today.flatMap(RegistryDate.init(text:)).map { Date(timeIntervalSince1970: Double($0.daysSinceEpoch) * 86_400) } ?? Date()
 
         let policy: Policy
         do {
             policy = try self.policy.map { path throws(PolicyError) in try Policy.load(path: path) } ?? Policy()
         } catch {
-            Log.error("policy \(error)")
+            Log.error(Message(.cliBadPolicy, error.text(language)))
             throw ExitCode(Exit.unusable)
         }
 
@@ -93,22 +96,22 @@ struct Scan: ParsableCommand {
             if let registryKey { options.publicKey = try KeyFiles.publicKey(path: registryKey) }
             registryInput = try RegistryInput(path: registry, options: options)
         } catch {
-            Log.error("registry: \(error)")
+            Log.error(Message(.cliBadRegistry, "\(error)"))
             throw ExitCode(Exit.unusable)
         }
 
         var scanner = ScanPipeline(policy: policy, now: now)
-        walk.apply(to: &scanner.lister, progress: !quiet)
+        walk.apply(to: &scanner.lister, language: language, progress: !quiet)
         if let baseline {
             do { try scanner.useBaseline(path: baseline) } catch {
-                Log.error("baseline \(baseline) is not a presetscan JSON scan report: \(error)")
+                Log.error(Message(.cliBadBaseline, baseline, "\(error)"))
                 throw ExitCode(Exit.unusable)
             }
         }
 
         let result: ScanPipeline.Result
         do { result = try scanner.scan(inputs: inputs, registry: registryInput) } catch {
-            Log.error("registry: \(error)")
+            Log.error(Message(.cliBadRegistry, "\(error)"))
             throw ExitCode(Exit.unusable)
         }
         let report = result.report
@@ -120,22 +123,22 @@ struct Scan: ParsableCommand {
         case .auto: colour = output == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         }
         do {
-            try Output.write(try format.reporter(ScanRenderOptions(color: colour)).render(report), to: output)
+            try Output.write(try format.reporter(ScanRenderOptions(color: colour, language: language)).render(report), to: output)
             for item in reports {
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
                 guard let format = ScanFormat(rawValue: parts[0]) else { continue }  // checked in validate()
-                try Output.write(try format.reporter().render(report), to: parts[1])
+                try Output.write(try format.reporter(ScanRenderOptions(language: language)).render(report), to: parts[1])
             }
         } catch {
-            Log.error("cannot write the report: \(error)")
+            Log.error(Message(.cliCannotWrite, "\(error)"))
             throw ExitCode(Exit.unusable)
         }
 
         if !quiet {
             if report.registry.ageDays > SnapshotInfo.staleAfterDays {
-                Log.warning("registry data is \(report.registry.ageDays) days old (PS007); use a fresh export")
+                Log.warning(Message(.cliRegistryOld, "\(report.registry.ageDays)"))
             }
-            for path in result.unusableInputs { Log.error("cannot read input \(path)") }
+            for path in result.unusableInputs { Log.error(Message(.cliCannotRead, path)) }
         }
         if !result.unusableInputs.isEmpty { throw ExitCode(Exit.unusable) }
         switch report.outcome {

@@ -16,10 +16,10 @@ struct WalkOptions: ParsableArguments {
     var noProgress = false
 
     /// Sets them on `lister`; `progress` is false when something else (`--quiet`) rules the bar out.
-    func apply(to lister: inout Lister, progress: Bool = true) {
+    func apply(to lister: inout Lister, language: Language, progress: Bool = true) {
         if let jobs { lister.jobs = max(1, jobs) }
         lister.hash = hash
         lister.maxDepth = max(0, maxDepth)
-        lister.progress = ProgressBar.make(enabled: progress && !noProgress)
+        lister.progress = ProgressBar.make(enabled: progress && !noProgress, language: language)
     }
 }

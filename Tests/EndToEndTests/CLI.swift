@@ -31,6 +31,9 @@ enum CLI {
         process.arguments = arguments
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
+        // Texts for people follow LC_ALL/LANG (SPEC §8): the tests read English unless they ask otherwise.
+        env["LC_ALL"] = ""
+        env["LANG"] = "C.UTF-8"
         env.merge(environment) { $1 }
         process.environment = env
         let out = Pipe(), err = Pipe()

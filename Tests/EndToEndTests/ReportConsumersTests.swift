@@ -21,7 +21,11 @@ import Testing
 
     /// One scan of Samples/apk with a policy that exempts, waives and has an expired waiver, so the
     /// reports carry suppressed findings too. Written once per test process into a temporary folder.
-    static let scan: Result<(dir: URL, status: Int32, stderr: String), ScanFailure> = {
+    static let scan = scan(language: "en")
+    /// The same scan with `--lang zh-CN`: the consumers must read it unchanged (SPEC §8).
+    static let scanChinese = scan(language: "zh-CN")
+
+    static func scan(language: String) -> Result<(dir: URL, status: Int32, stderr: String), ScanFailure> {
         // Folders left by earlier runs whose process is gone are removed first.
         let tmp = FileManager.default.temporaryDirectory
         for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("presetscan-reports-") {
@@ -29,7 +33,7 @@ import Testing
                 try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
             }
         }
-        let dir = tmp.appendingPathComponent("presetscan-reports-\(getpid())")
+        let dir = tmp.appendingPathComponent("presetscan-reports-\(getpid())").appendingPathComponent(language)
         do {
             try? FileManager.default.removeItem(at: dir)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -51,7 +55,7 @@ import Testing
 
                 """.utf8).write(to: policy)
             var arguments = ["scan", CLI.samples.appendingPathComponent("apk").path, "--registry", "Samples/registry/filings.csv",
-                             "--policy", policy.path, "--today", "2026-11-29", "--hash", "--no-progress", "--format", "table",
+                             "--policy", policy.path, "--today", "2026-11-29", "--hash", "--no-progress", "--format", "table", "--lang", language,
                              "--output", dir.appendingPathComponent("scan.table").path]
             for (format, file) in files.sorted(by: { $0.key < $1.key }) where format != "table" {
                 arguments += ["--report", "\(format)=\(dir.appendingPathComponent(file).path)"]
@@ -61,12 +65,12 @@ import Testing
         } catch {
             return .failure(ScanFailure(description: "\(error)"))
         }
-    }()
+    }
 
     struct ScanFailure: Error, CustomStringConvertible { var description: String }
 
-    static func output(_ format: String) throws -> URL {
-        let scan = try Self.scan.get()
+    static func output(_ format: String, chinese: Bool = false) throws -> URL {
+        let scan = try (chinese ? Self.scanChinese : Self.scan).get()
         let file = scan.dir.appendingPathComponent(try #require(files[format]))
         #expect(FileManager.default.fileExists(atPath: file.path), "no \(format) report written: \(scan.stderr)")
         return file
@@ -75,11 +79,14 @@ import Testing
     /// The generated report and the golden one, for the consumers that read both.
     enum Source: String, CaseIterable, CustomTestStringConvertible {
         case scan, golden
+        /// The scan's reports written with `--lang zh-CN`.
+        case chinese
         var testDescription: String { rawValue }
 
         func file(_ format: String) throws -> URL {
             switch self {
             case .scan: try ReportConsumersTests.output(format)
+            case .chinese: try ReportConsumersTests.output(format, chinese: true)
             case .golden: ReportConsumersTests.golden.appendingPathComponent(try #require(ReportConsumersTests.files[format]))
             }
         }

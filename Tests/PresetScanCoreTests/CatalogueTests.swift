@@ -26,3 +26,30 @@ import Testing
         #expect(Language.fromEnvironment(environment) == expected)
     }
 }
+
+@Suite struct CatalogueLanguageTests {
+    /// Chinese sentences use full-width punctuation (SPEC §8 style): no ASCII comma, colon or
+    /// semicolon right after a Chinese character.
+    @Test(arguments: MessageKey.allCases)
+    func chineseUsesFullWidthPunctuation(key: MessageKey) {
+        let scalars = Array(key.template(.zhCN).unicodeScalars)
+        for (a, b) in zip(scalars, scalars.dropFirst()) where String.columns(a) == 2 {
+            #expect(![",", ";", ":", "(", ")"].contains(b), "\(key.rawValue): \"\(a)\(b)\"")
+        }
+    }
+
+    @Test func partsRenderInTheMessagesLanguage() {
+        let message = Message(.scanVerdictHeading, arguments: ["3"], parts: [Message(.verdictUnfiled)])
+        #expect(message.text(.en) == "unfiled (3)")
+        #expect(message.text(.zhCN) == "未备案（3）")
+    }
+
+    @Test func displayWidthCountsWideCharactersTwice() {
+        #expect("abc".displayWidth == 3)
+        #expect("备案号".displayWidth == 6)
+        #expect("（ＡＢ）".displayWidth == 8)
+        #expect("e\u{301}".displayWidth == 1)
+        #expect("包名".padded(toWidth: 6) == "包名  ")
+        #expect("LOCATION".padded(toWidth: 4) == "LOCATION")
+    }
+}

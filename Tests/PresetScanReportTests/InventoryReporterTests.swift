@@ -123,6 +123,38 @@ struct InventoryReporterTests {
         #expect(output == expected)
     }
 
+    /// The list and inspect tables in Chinese (SPEC §8); columns line up by terminal width.
+    @Test func chineseTablesMatchGolden() throws {
+        for (name, output) in [("list.zh-CN.table", try InventoryFormat.table.listReporter(.zhCN).render(Self.listReport)),
+                               ("inventory.zh-CN.table", try InventoryFormat.table.reporter(.zhCN).render(Self.records))] {
+            let file = Self.golden.appendingPathComponent(name)
+            if ProcessInfo.processInfo.environment["PRESETSCAN_UPDATE_GOLDEN"] == "1" {
+                try Data(output.utf8).write(to: file)
+            }
+            let expected = try String(contentsOf: file, encoding: .utf8)
+            #expect(output == expected, "\(name)")
+        }
+    }
+
+    /// The list table's columns start at the same terminal column on every row, Chinese headers included.
+    @Test(arguments: Language.allCases)
+    func listColumnsLineUp(_ language: Language) throws {
+        let output = try InventoryFormat.table.listReporter(language).render(Self.listReport)
+        let rows = output.split(separator: "\n", omittingEmptySubsequences: false).prefix(while: { !$0.isEmpty }).filter { !$0.hasPrefix("  ") }.map(String.init)
+        // The second column (KIND) starts where the header's second cell does.
+        let header = rows[0]
+        let kindHeader = language.text(.listKind)
+        let headerRange = try #require(header.range(of: kindHeader))
+        let column = String(header[..<headerRange.lowerBound]).displayWidth
+        for row in rows.dropFirst() {
+            let record = Self.records.first { row.hasPrefix($0.location.description) }
+            let prefix = try #require(record).location.description
+            let rest = row.dropFirst(prefix.count)
+            let pad = rest.prefix(while: { $0 == " " }).count
+            #expect(prefix.displayWidth + pad == column, "\(row)")
+        }
+    }
+
     @Test func jsonRoundTripsAndKeepsNulls() throws {
         let output = try JSONInventoryReporter().render(Self.records)
         #expect(output.contains("\"verified\" : null"))

@@ -101,7 +101,7 @@ struct ScanReporterTests {
         return record
     }
 
-    static func finding(_ rule: Rule, _ message: String, _ location: Location?, subject: String? = nil, evidence: [String: String] = [:],
+    static func finding(_ rule: Rule, _ message: Message, _ location: Location?, subject: String? = nil, evidence: [String: String] = [:],
                         suppression: Suppression? = nil, failOn: Set<Rule> = Policy.defaultFailOn) -> Finding {
         var f = Finding(rule, message, location: location, subject: subject, evidence: evidence)
         f.suppression = suppression
@@ -123,10 +123,10 @@ struct ScanReporterTests {
             record: hello, sha256: "5f2b8e0c1d7a4a8f9e3b6c1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5", verdict: .filed,
             match: match("京ICP备2023012345号-1A", "你好", "北京示例科技有限公司", "cn.example.hello"),
             findings: [
-                finding(.PS004, "displays 京ICP备2023012399号-2A, but cn.example.hello is filed as 京ICP备2023012345号-1A", helloLocation,
+                finding(.PS004, Message(.findingDisplayedMismatch, "京ICP备2023012399号-2A", "cn.example.hello", "京ICP备2023012345号-1A"), helloLocation,
                         subject: "android:cn.example.hello", evidence: ["filingNumber": "京ICP备2023012399号-2A"],
-                        suppression: Suppression(.baseline, "known: present in the baseline report")),
-                finding(.PS006, "displays 京ICP备2023012399号-2A, which is not in the registry", helloLocation,
+                        suppression: Suppression(.baseline, Message(.suppressionBaseline))),
+                finding(.PS006, Message(.findingUnknownNumber, "京ICP备2023012399号-2A"), helloLocation,
                         subject: "android:cn.example.hello", evidence: ["filingNumber": "京ICP备2023012399号-2A"]),
             ])
 
@@ -138,11 +138,12 @@ struct ScanReporterTests {
         let evilApp = AssessedApp(
             record: evil, sha256: nil, verdict: .unfiled, match: nil,
             findings: [
-                finding(.PS001, "cn.example.evil is not in the registry (android)", evil.location, subject: "android:cn.example.evil",
+                finding(.PS001, Message(.findingNotInRegistry, "cn.example.evil", "android"), evil.location, subject: "android:cn.example.evil",
                         evidence: ["identifier": "cn.example.evil"]),
-                finding(.PS005, "displays \"京ICP备2023O12345号-1A\", a malformed app filing number (badMainNumber)", evil.location,
+                finding(.PS005, Message(.findingMalformedNumber, "京ICP备2023O12345号-1A", "badMainNumber"), evil.location,
                         subject: "android:cn.example.evil", evidence: ["filingNumber": "京ICP备2023O12345号-1A"]),
-                finding(.PS011, "cn.example.evil claims signer MD5 \(signerA.md5), but the signature does not verify (content-mismatch, scheme v2): APK integrity check failed",
+                finding(.PS011, Message(.findingSignatureInvalid, "cn.example.evil", signerA.md5,
+                                         "the signature does not verify (content-mismatch, scheme v2): APK integrity check failed"),
                         evil.location, subject: "android:cn.example.evil", evidence: ["claimedMd5": signerA.md5]),
             ])
 
@@ -153,7 +154,8 @@ struct ScanReporterTests {
             match: match("沪ICP备2024000001号-3A", "Mismatch", "=HYPERLINK(\"http://example.invalid\")", "cn.example.mismatch",
                          matched: false),
             findings: [
-                finding(.PS002, "cn.example.mismatch is filed as 沪ICP备2024000001号-3A with certificate MD5 \(signerA.md5), but is signed with \(signerB.md5)",
+                finding(.PS002, Message(.findingCertificateMismatch, arguments: ["cn.example.mismatch", "沪ICP备2024000001号-3A"],
+                                         parts: [Message(.mismatchFiledCertificates, "MD5 \(signerA.md5)"), Message(.mismatchSignedWith, signerB.md5)]),
                         mismatch.location, subject: "android:cn.example.mismatch",
                         evidence: ["filingNumber": "沪ICP备2024000001号-3A", "certMD5": signerB.md5]),
             ])
@@ -164,30 +166,30 @@ struct ScanReporterTests {
             record: revoked, sha256: nil, verdict: .filingNotActive,
             match: match("粤ICP备2019123456号-1A", "Revoked", "-Sponsor, Inc.", "cn.example.revoked", status: .revoked),
             findings: [
-                finding(.PS003, "cn.example.revoked's filing 粤ICP备2019123456号-1A is revoked", revoked.location,
+                finding(.PS003, Message(.findingFilingRevoked, "cn.example.revoked", "粤ICP备2019123456号-1A"), revoked.location,
                         subject: "android:cn.example.revoked", evidence: ["filingNumber": "粤ICP备2019123456号-1A", "status": "revoked"]),
             ])
 
         // exempt by an exemption pattern.
         let settings = record("com.android.settings", at("system/priv-app/Settings/Settings.apk"), label: "Settings")
-        let exemption = Suppression(.exemption, "exempt by policy (com.android.*): AOSP component with no Internet information service")
+        let exemption = Suppression(.exemption, Message(.suppressionExemption, "com.android.*", "AOSP component with no Internet information service"))
         let settingsApp = AssessedApp(
             record: settings, sha256: nil, verdict: .exempt, match: nil,
             findings: [
-                finding(.PS001, "com.android.settings is not in the registry (android)", settings.location,
+                finding(.PS001, Message(.findingNotInRegistry, "com.android.settings", "android"), settings.location,
                         subject: "android:com.android.settings", evidence: ["identifier": "com.android.settings"], suppression: exemption),
             ])
 
         // waived, and unsigned.
         let kiosk = record("cn.example.kiosk", ["kiosk.apk"], label: "Kiosk", signers: [])
-        let waiver = Suppression(.waiver, "waived until 2027-03-31 (owner qa@example.com): filing in progress, ticket 1234")
+        let waiver = Suppression(.waiver, Message(.suppressionWaiver, "2027-03-31", "qa@example.com", "filing in progress, ticket 1234"))
         let kioskApp = AssessedApp(
             record: kiosk, sha256: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90", verdict: .waived,
             match: nil,
             findings: [
-                finding(.PS001, "cn.example.kiosk is not in the registry (android)", kiosk.location, subject: "android:cn.example.kiosk",
+                finding(.PS001, Message(.findingNotInRegistry, "cn.example.kiosk", "android"), kiosk.location, subject: "android:cn.example.kiosk",
                         evidence: ["identifier": "cn.example.kiosk"], suppression: waiver),
-                finding(.PS008, "cn.example.kiosk has no verifiable signer certificate; its certificate cannot be checked", kiosk.location,
+                finding(.PS008, Message(.findingUnsigned, "cn.example.kiosk"), kiosk.location,
                         subject: "android:cn.example.kiosk", suppression: waiver),
             ])
 
@@ -199,7 +201,7 @@ struct ScanReporterTests {
         let brokenApp = AssessedApp(
             record: broken, sha256: nil, verdict: .unfiled, match: nil,
             findings: [
-                finding(.PS009, "package not read completely: not a ZIP archive", broken.location, evidence: ["code": "apk.not-a-zip"]),
+                finding(.PS009, broken.errors[0].packageMessage, broken.location, evidence: ["code": "apk.not-a-zip"]),
             ])
 
         // HarmonyOS APP pack filed only for Android: unfiled, and the finding says where it is filed.
@@ -219,7 +221,7 @@ struct ScanReporterTests {
         let harmonyApp = AssessedApp(
             record: harmony, sha256: nil, verdict: .unfiled, match: nil,
             findings: [
-                finding(.PS001, "cn.example.harmony is filed only for android (京ICP备2023012345号-2A), not for harmony", harmony.location,
+                finding(.PS001, Message(.findingFiledElsewhere, "cn.example.harmony", "android (京ICP备2023012345号-2A)", "harmony"), harmony.location,
                         subject: "harmony:cn.example.harmony", evidence: ["identifier": "cn.example.harmony", "filedPlatforms": "android"]),
             ])
 
@@ -242,9 +244,9 @@ struct ScanReporterTests {
             match: match("京ICP备2023012345号-4A", "示例", "北京示例科技有限公司", "cn.example.ios", platform: .ios, md5s: [],
                          sha1s: [signerIOS.sha1]),
             findings: [
-                finding(.PS004, "displays 京ICP备2023012345号-9A, but cn.example.ios is filed as 京ICP备2023012345号-4A", ios.location,
+                finding(.PS004, Message(.findingDisplayedMismatch, "京ICP备2023012345号-9A", "cn.example.ios", "京ICP备2023012345号-4A"), ios.location,
                         subject: "ios:cn.example.ios", evidence: ["filingNumber": "京ICP备2023012345号-9A"]),
-                finding(.PS006, "displays 京ICP备2023012345号-9A, which is not in the registry", ios.location,
+                finding(.PS006, Message(.findingUnknownNumber, "京ICP备2023012345号-9A"), ios.location,
                         subject: "ios:cn.example.ios", evidence: ["filingNumber": "京ICP备2023012345号-9A"]),
             ])
 
@@ -259,7 +261,9 @@ struct ScanReporterTests {
             match: match("粤ICP备2024000002号-1K", "快应用示例", "广州示例有限公司", "cn.example.quick", platform: .quickapp, md5s: [],
                          sha256s: [signerA.sha256], matched: false),
             findings: [
-                finding(.PS002, "cn.example.quick is filed as 粤ICP备2024000002号-1K with certificate SHA-256 \(signerA.sha256), but is signed with \(signerQuick.sha256)",
+                finding(.PS002, Message(.findingCertificateMismatch, arguments: ["cn.example.quick", "粤ICP备2024000002号-1K"],
+                                         parts: [Message(.mismatchFiledCertificates, "SHA-256 \(signerA.sha256)"),
+                                                 Message(.mismatchSignedWith, signerQuick.sha256)]),
                         quick.location, subject: "quickapp:cn.example.quick",
                         evidence: ["filingNumber": "粤ICP备2024000002号-1K", "certSHA256": signerQuick.sha256]),
             ])
@@ -270,10 +274,10 @@ struct ScanReporterTests {
             Diagnostic(.warning, "zip.prepended-data", "64 bytes precede the first local file header", location: helloLocation),
         ]
         let runFindings = [
-            finding(.PS007, "registry snapshot data date 2026-09-01 is 89 days old (over 30)", Location(path: "Samples/registry/filings.csv"),
+            finding(.PS007, Message(.findingRegistryStale, "2026-09-01", "89", "30"), Location(path: "Samples/registry/filings.csv"),
                     subject: "registry", evidence: ["builtAt": "2026-09-01"]),
-            finding(.PS009, "incremental OTA: the vendor partition needs its base build", vendor, evidence: ["code": "payload.incremental"]),
-            finding(.PS010, "the waiver for cn.example.old (owner qa@example.com) expired on 2026-10-31; it no longer applies",
+            finding(.PS009, diagnostics[0].inputMessage, vendor, evidence: ["code": "payload.incremental"]),
+            finding(.PS010, Message(.findingWaiverExpired, "cn.example.old", "12", "qa@example.com", "2026-10-31"),
                     Location(path: "policy.yaml"), subject: "policy",
                     evidence: ["identifier": "cn.example.old", "expires": "2026-10-31", "line": "12"]),
         ]
@@ -317,6 +321,61 @@ struct ScanReporterTests {
         #expect(output == expected, "\(format) output differs from \(file.lastPathComponent)")
         // Deterministic: a second rendering is identical.
         #expect(try format.reporter().render(Self.report) == output)
+    }
+
+    /// The formats a person reads, in Chinese (SPEC §8): the same report, every text for people from the catalogue.
+    @Test(arguments: [ScanFormat.table, .junit, .sarif])
+    func matchesChineseGolden(_ format: ScanFormat) throws {
+        let options = ScanRenderOptions(language: .zhCN)
+        let output = try format.reporter(options).render(Self.report)
+        let file = Self.golden.appendingPathComponent(Self.goldenName(format).replacingOccurrences(of: "scan.", with: "scan.zh-CN."))
+        if ProcessInfo.processInfo.environment["PRESETSCAN_UPDATE_GOLDEN"] == "1" {
+            try Data(output.utf8).write(to: file)
+        }
+        let expected = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+        #expect(output == expected, "\(format) output differs from \(file.lastPathComponent)")
+        for term in ["未备案", "证书不一致", "备案已注销或撤销", "豁免", "已批准例外", "已备案"] {
+            #expect(output.contains(term), "\(format) lacks \(term)")
+        }
+    }
+
+    /// Machine fields never follow the language: only texts for people differ between en and zh-CN.
+    @Test(arguments: [ScanFormat.json, .sarif, .cyclonedx, .csv])
+    func machineFieldsDoNotFollowTheLanguage(_ format: ScanFormat) throws {
+        let english = try format.reporter(ScanRenderOptions(language: .en)).render(Self.report)
+        let chinese = try format.reporter(ScanRenderOptions(language: .zhCN)).render(Self.report)
+        #expect(english != chinese, "\(format) shows no Chinese text")
+        if format == .csv {
+            let en = Self.parseCSV(String(english.dropFirst())), zh = Self.parseCSV(String(chinese.dropFirst()))
+            let text = CSVScanReporter.columns.firstIndex(of: "suppressed") ?? -1
+            #expect(en.map { $0.enumerated().filter { $0.offset != text }.map(\.element) }
+                == zh.map { $0.enumerated().filter { $0.offset != text }.map(\.element) })
+            return
+        }
+        // Texts for people in these formats: JSON message/reason/signatureDetail, SARIF text/justification/summary,
+        // CycloneDX presetscan:finding values.
+        let people: Set<String> = ["message", "reason", "signatureDetail", "text", "justification", "summary"]
+        func strip(_ value: Any, key: String?) -> Any {
+            if let object = value as? [String: Any] {
+                if object["name"] as? String == "presetscan:finding" { return ["name": "presetscan:finding"] }
+                return object.reduce(into: [String: Any]()) { out, item in
+                    out[item.key] = people.contains(item.key) && item.value is String ? "" : strip(item.value, key: item.key)
+                }
+            }
+            if let array = value as? [Any] { return array.map { strip($0, key: key) } }
+            return value
+        }
+        func canonical(_ text: String) throws -> Data {
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            let stripped = strip(object, key: nil)
+            return try JSONSerialization.data(withJSONObject: format == .cyclonedx ? withoutSerial(stripped) : stripped, options: [.sortedKeys])
+        }
+        func withoutSerial(_ value: Any) -> Any {
+            var object = value as? [String: Any] ?? [:]
+            object["serialNumber"] = nil
+            return object
+        }
+        #expect(try canonical(english) == canonical(chinese), "\(format) machine fields differ between languages")
     }
 
     /// Every format says, per app, its platform and kind, and for iOS its build number (SPEC §7).

@@ -4,21 +4,26 @@
 public struct Message: Codable, Sendable, Hashable {
     public var key: MessageKey
     public var arguments: [String]
+    /// Parts that are themselves texts for people (a clause, a term), rendered in the same
+    /// language and filled in after `arguments`: `{arguments.count}`, `{arguments.count + 1}` …
+    public var parts: [Message]
 
     public init(_ key: MessageKey, _ arguments: String...) {
         self.key = key
         self.arguments = arguments
+        self.parts = []
     }
 
-    public init(_ key: MessageKey, arguments: [String]) {
+    public init(_ key: MessageKey, arguments: [String], parts: [Message] = []) {
         self.key = key
         self.arguments = arguments
+        self.parts = parts
     }
 
     /// The text in `language`: the catalogue's template with `{0}`, `{1}` … replaced by the
-    /// arguments. A placeholder without an argument stays as written, so a missing fact shows.
+    /// arguments, then the parts. A placeholder without an argument stays as written, so a missing fact shows.
     public func text(_ language: Language) -> String {
-        Self.fill(key.template(language), arguments)
+        Self.fill(key.template(language), arguments + parts.map { $0.text(language) })
     }
 
     /// Replaces `{n}` placeholders; `{{` and `}}` are literal braces.
@@ -72,5 +77,22 @@ extension MessageKey {
             rest = rest[rest.index(after: close)...]
         }
         return found
+    }
+}
+
+extension Language {
+    /// `key`'s template in this language filled with `arguments`: for texts rendered at once.
+    public func text(_ key: MessageKey, _ arguments: String...) -> String {
+        Message(key, arguments: arguments).text(self)
+    }
+
+    /// `one` for a count of 1, else `many` (English plurals; Chinese has one text for both).
+    public func count(_ n: Int, one: MessageKey, many: MessageKey) -> String {
+        text(n == 1 ? one : many, "\(n)")
+    }
+
+    /// Items joined with the language's list separator (`, ` or `，`).
+    public func list(_ items: [String]) -> String {
+        items.joined(separator: text(.listSeparator))
     }
 }

@@ -20,7 +20,10 @@ public struct CSVScanReporter: ScanReporter {
         "embedded_filing_numbers", "findings", "failing", "suppressed",
     ]
 
-    public init() {}
+    /// Column names are machine keys; cell texts for people (suppression reasons) follow its language.
+    public var options: ScanRenderOptions
+
+    public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
 
     public func render(_ report: ScanReport) throws -> String {
         var out = "\u{FEFF}" + Self.row(Self.columns)
@@ -33,7 +36,7 @@ public struct CSVScanReporter: ScanReporter {
         let match = app.match
         let embedded = record.filingNumbers.filter { $0.kind == .app }.map { $0.valid ? $0.canonical : $0.raw }
         let suppressed = app.findings.compactMap { finding in
-            finding.suppression.map { "\(finding.rule.rawValue) \($0.kind.rawValue): \($0.reason)" }
+            finding.suppression.map { options.language.text(.csvSuppressed, finding.rule.rawValue, options.language.text($0.kind.term), $0.reason(options.language)) }
         }
         return [
             record.location.description,

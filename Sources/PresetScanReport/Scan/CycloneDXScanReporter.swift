@@ -12,10 +12,13 @@ import PresetScanPolicy
 public struct CycloneDXScanReporter: ScanReporter {
     public static let format = "cyclonedx"
 
-    public init() {}
+    /// `presetscan:finding` texts follow its language; property names and verdicts never do.
+    public var options: ScanRenderOptions
+
+    public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
 
     public func render(_ report: ScanReport) throws -> String {
-        var bom = BOM(report)
+        var bom = BOM(report, language: options.language)
         // The serial number is a name-based UUID (RFC 9562 version/variant bits; CycloneDX's pattern
         // admits versions 1–5 only, hence 5) over the SHA-256 of the BOM without it.
         let digest = Digest.sha256([UInt8](try Self.encode(bom).utf8))
@@ -49,7 +52,7 @@ public struct CycloneDXScanReporter: ScanReporter {
         var metadata: Metadata
         var components: [Component]
 
-        init(_ report: ScanReport) {
+        init(_ report: ScanReport, language: Language) {
             metadata = Metadata(report)
             var seen: [String: Int] = [:]
             components = report.apps.map { app in
@@ -57,7 +60,7 @@ public struct CycloneDXScanReporter: ScanReporter {
                 let base = app.record.location.description
                 let count = seen[base, default: 0] + 1
                 seen[base] = count
-                return Component(app, bomRef: count == 1 ? base : "\(base)#\(count)")
+                return Component(app, bomRef: count == 1 ? base : "\(base)#\(count)", language: language)
             }
         }
     }
@@ -109,7 +112,7 @@ public struct CycloneDXScanReporter: ScanReporter {
             var content: String
         }
 
-        init(_ app: AssessedApp, bomRef: String) {
+        init(_ app: AssessedApp, bomRef: String, language l: Language) {
             let record = app.record
             self.bomRef = bomRef
             name = record.package ?? record.location.parts.last ?? record.location.description
@@ -145,8 +148,15 @@ public struct CycloneDXScanReporter: ScanReporter {
                 properties.append(Property("presetscan:embeddedFilingNumber", number.valid ? number.canonical : number.raw))
             }
             for finding in app.findings {
-                let state = finding.suppression.map { "suppressed (\($0.kind.rawValue))" } ?? (finding.fails ? "fails" : finding.severity.rawValue)
-                properties.append(Property("presetscan:finding", "\(finding.rule.rawValue) \(state): \(finding.message)"))
+                let id = finding.rule.rawValue, text = finding.text(l)
+                let value = if let suppression = finding.suppression {
+                    l.text(.cdxFindingSuppressed, id, l.text(suppression.kind.term), text)
+                } else if finding.fails {
+                    l.text(.cdxFindingFails, id, text)
+                } else {
+                    l.text(.cdxFindingSeverity, id, l.text(finding.severity.term), text)
+                }
+                properties.append(Property("presetscan:finding", value))
             }
             self.properties = properties
         }

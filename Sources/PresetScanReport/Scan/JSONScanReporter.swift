@@ -7,13 +7,16 @@ import PresetScanPolicy
 /// findings, and the snapshot and policy used. Keys sorted, pretty-printed; read back by `--baseline`.
 public struct JSONScanReporter: ScanReporter {
     public static let format = "json"
+    /// Texts for people (`message`, `reason`, `signatureDetail`) follow its language; keys,
+    /// verdicts, rules and fingerprints never do.
+    public var options: ScanRenderOptions
 
-    public init() {}
+    public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
 
     public func render(_ report: ScanReport) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Document(report)), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(Document(report, language: options.language)), as: UTF8.self) + "\n"
     }
 
     /// Fingerprints of every finding in a JSON scan report, for `--baseline`.
@@ -47,12 +50,12 @@ public struct JSONScanReporter: ScanReporter {
         var findings: [FindingDTO]
         var diagnostics: [Diagnostic]
 
-        init(_ report: ScanReport) {
+        init(_ report: ScanReport, language: Language) {
             tool = Tool(name: "presetscan", version: report.toolVersion)
             inputs = report.inputs
             let r = report.registry
             registry = Registry(path: r.path, sha256: r.sha256, builtAt: r.builtAt, ageDays: r.ageDays, recordCount: r.recordCount,
-                                source: r.source, signature: r.signature, signatureDetail: r.signatureDetail, importedFrom: r.importedFrom)
+                                source: r.source, signature: r.signature, signatureDetail: r.signatureNote.text(language), importedFrom: r.importedFrom)
             let p = report.policy
             policy = PolicyDTO(path: p.path, version: p.version, failOn: p.failOn.map(\.rawValue), exemptWithoutInternet: p.exemptWithoutInternet,
                                exemptions: p.exemptions, waivers: p.waivers)
@@ -64,8 +67,8 @@ public struct JSONScanReporter: ScanReporter {
                 failing: all.count(where: \.fails), errors: all.count { $0.severity == .error && $0.suppression == nil },
                 warnings: all.count { $0.severity == .warning && $0.suppression == nil },
                 suppressed: all.count { $0.suppression != nil }, complete: !report.isIncomplete, result: report.outcome.rawValue)
-            apps = report.apps.map(App.init)
-            findings = report.findings.map(FindingDTO.init)
+            apps = report.apps.map { App(app: $0, language: language) }
+            findings = report.findings.map { FindingDTO($0, language: language) }
             diagnostics = report.diagnostics
         }
     }
@@ -109,6 +112,7 @@ public struct JSONScanReporter: ScanReporter {
     /// `profile`, `components`, ...) plus `verdict`, `registryMatch`, `findings` and `sha256`.
     struct App: Encodable {
         var app: AssessedApp
+        var language: Language
 
         enum Keys: String, CodingKey { case verdict, registryMatch, findings, sha256 }
 
@@ -121,7 +125,7 @@ public struct JSONScanReporter: ScanReporter {
             } else {
                 try container.encodeNil(forKey: .registryMatch)
             }
-            try container.encode(app.findings.map(FindingDTO.init), forKey: .findings)
+            try container.encode(app.findings.map { FindingDTO($0, language: language) }, forKey: .findings)
             if let sha256 = app.sha256 { try container.encode(sha256, forKey: .sha256) } else { try container.encodeNil(forKey: .sha256) }
         }
     }
@@ -133,18 +137,23 @@ public struct JSONScanReporter: ScanReporter {
         var message: String
         var location: String?
         var evidence: [String: String]
-        var suppression: Suppression?
+        var suppression: SuppressionDTO?
         var fails: Bool
         var fingerprint: String
 
-        init(_ f: Finding) {
+        struct SuppressionDTO: Encodable {
+            var kind: String
+            var reason: String
+        }
+
+        init(_ f: Finding, language: Language) {
             ruleId = f.rule.rawValue
             rule = f.rule.name
             severity = f.severity.rawValue
-            message = f.message
+            message = f.text(language)
             location = f.location?.description
             evidence = f.evidence
-            suppression = f.suppression
+            suppression = f.suppression.map { SuppressionDTO(kind: $0.kind.rawValue, reason: $0.reason(language)) }
             fails = f.fails
             fingerprint = f.fingerprint
         }

@@ -12,8 +12,13 @@ import PresetScanPolicy
 /// `system-out`, so nothing is hidden. At most one of failure/error/skipped per test case.
 public struct JUnitScanReporter: ScanReporter {
     public static let format = "junit"
+    /// Failure messages and `system-out` follow its language; test names, class names, types
+    /// (rule ids) and property names never do.
+    public var options: ScanRenderOptions
 
-    public init() {}
+    public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
+
+    private var language: Language { options.language }
 
     public func render(_ report: ScanReport) throws -> String {
         let apps = Suite(name: "presetscan", cases: report.apps.map { appCase($0) })
@@ -59,29 +64,31 @@ public struct JUnitScanReporter: ScanReporter {
 
     private func appCase(_ app: AssessedApp) -> TestCase {
         let record = app.record
-        var out = ["location: \(record.location)", "platform: \(record.platform.rawValue)", "kind: \(record.kind)",
-                   "verdict: \(app.verdict.rawValue)"]
-        if let label = record.label { out.append("label: \(label)") }
-        if let version = record.versionName { out.append("version: \(version)") }
-        if let build = record.build { out.append("build: \(build)") }
+        let l = language
+        func field(_ key: MessageKey, _ value: String) -> String { l.text(.junitField, l.text(key), value) }
+        var out = [field(.junitLocation, record.location.description), field(.junitPlatform, record.platform.rawValue),
+                   field(.junitKind, record.kind), field(.junitVerdict, l.text(app.verdict.label))]
+        if let label = record.label { out.append(field(.junitLabel, label)) }
+        if let version = record.versionName { out.append(field(.junitVersion, version)) }
+        if let build = record.build { out.append(field(.junitBuild, build)) }
         if let match = app.match {
-            out.append("filed: \(match.filingNumber) \"\(match.appName)\" \(match.sponsor) [\(match.status.rawValue)]")
+            out.append(field(.junitFiled, "\(match.filingNumber) \"\(match.appName)\" \(match.sponsor) [\(l.text(match.status.label))]"))
         }
         let failing = app.findings.filter(\.fails)
         let incomplete = app.findings.filter { $0.rule == .PS009 && $0.suppression == nil && !$0.fails }
         let outcome: TestCase.Outcome
         if !failing.isEmpty {
-            outcome = .failure(message: Self.headline(failing), type: Self.ruleIds(failing), text: failing.map(Self.line).joined(separator: "\n"))
+            outcome = .failure(message: headline(failing), type: Self.ruleIds(failing), text: failing.map(line).joined(separator: "\n"))
         } else if !incomplete.isEmpty {
-            outcome = .error(message: Self.headline(incomplete), type: Self.ruleIds(incomplete), text: incomplete.map(Self.line).joined(separator: "\n"))
+            outcome = .error(message: headline(incomplete), type: Self.ruleIds(incomplete), text: incomplete.map(line).joined(separator: "\n"))
         } else if app.verdict == .exempt || app.verdict == .waived {
-            let reasons = Set(app.findings.compactMap(\.suppression?.reason)).sorted()
-            outcome = .skipped(message: "\(app.verdict.rawValue)" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")))
+            let reasons = Set(app.findings.compactMap { $0.suppression?.reason(l) }).sorted()
+            outcome = .skipped(message: reasons.isEmpty ? l.text(app.verdict.label) : l.text(.junitField, l.text(app.verdict.label), reasons.joined(separator: "; ")))
         } else {
             outcome = .passed
         }
         let reported = Set(failing.map(\.fingerprint) + incomplete.map(\.fingerprint))
-        out += app.findings.filter { !reported.contains($0.fingerprint) }.map(Self.line)
+        out += app.findings.filter { !reported.contains($0.fingerprint) }.map(line)
         // The platform and kind in the name: one identifier may be preset as an Android and a HarmonyOS app.
         let name = "\(record.package ?? record.location.description) (\(record.platform.rawValue) \(record.kind))"
         return TestCase(name: name, classname: app.verdict.rawValue, outcome: outcome, systemOut: out)
@@ -91,17 +98,17 @@ public struct JUnitScanReporter: ScanReporter {
         let name = "\(finding.rule.rawValue) \(finding.rule.name)" + (finding.location.map { " \($0)" } ?? "")
         let outcome: TestCase.Outcome
         if finding.fails {
-            outcome = .failure(message: Self.headline([finding]), type: finding.rule.rawValue, text: Self.line(finding))
+            outcome = .failure(message: headline([finding]), type: finding.rule.rawValue, text: line(finding))
         } else if finding.rule == .PS009 && finding.suppression == nil {
-            outcome = .error(message: Self.headline([finding]), type: finding.rule.rawValue, text: Self.line(finding))
+            outcome = .error(message: headline([finding]), type: finding.rule.rawValue, text: line(finding))
         } else if let suppression = finding.suppression {
-            outcome = .skipped(message: "\(suppression.kind.rawValue): \(suppression.reason)")
+            outcome = .skipped(message: language.text(.junitField, language.text(suppression.kind.term), suppression.reason(language)))
         } else {
             outcome = .passed
         }
-        var out = [Self.line(finding)]
+        var out = [line(finding)]
         if !finding.evidence.isEmpty {
-            out.append("evidence: " + finding.evidence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            out.append(language.text(.junitField, language.text(.junitEvidence), finding.evidence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))
         }
         return TestCase(name: name, classname: "run", outcome: outcome, systemOut: out)
     }
@@ -118,7 +125,7 @@ public struct JUnitScanReporter: ScanReporter {
             ("registry.recordCount", "\(r.recordCount)"),
             ("registry.source", r.source),
             ("registry.signature", r.signature),
-            ("registry.signatureDetail", r.signatureDetail),
+            ("registry.signatureDetail", r.signatureNote.text(language)),
         ]
         if let imported = r.importedFrom { items.append(("registry.importedFrom", imported)) }
         items += [
@@ -132,7 +139,7 @@ public struct JUnitScanReporter: ScanReporter {
         for platform in Set(report.apps.map(\.platform)).sorted() {
             items.append(("apps.\(platform.rawValue)", "\(report.apps.count { $0.platform == platform })"))
         }
-        items += [("result", report.outcome.rawValue), ("summary", report.summaryLine)]
+        items += [("result", report.outcome.rawValue), ("summary", report.summaryLine(language))]
         return items
     }
 
@@ -169,20 +176,23 @@ public struct JUnitScanReporter: ScanReporter {
         return out
     }
 
-    static func line(_ finding: Finding) -> String {
-        var text = "\(finding.rule.rawValue) \(finding.severity.rawValue) \(finding.rule.name): \(finding.message)"
+    func line(_ finding: Finding) -> String {
+        let l = language
+        var text = finding.line(l)
         if let suppression = finding.suppression {
-            text += " [suppressed, \(suppression.kind.rawValue): \(suppression.reason)]"
+            text += " " + l.text(.junitSuppressed, l.text(suppression.kind.term), suppression.reason(l))
         } else if finding.fails {
-            text += " [fails]"
+            text += " " + l.text(.scanFails)
         }
         return text
     }
 
-    static func headline(_ findings: [Finding]) -> String {
+    /// The first finding without its severity (the element says failure or error), and how many more.
+    func headline(_ findings: [Finding]) -> String {
         guard let first = findings.first else { return "" }
-        let more = findings.count > 1 ? " (+\(findings.count - 1) more)" : ""
-        return "\(first.rule.rawValue) \(first.rule.name): \(first.message)\(more)"
+        let l = language
+        let text = l.text(.junitField, "\(first.rule.rawValue) \(first.rule.title(l))", first.text(l))
+        return findings.count > 1 ? l.text(.junitMore, text, "\(findings.count - 1)") : text
     }
 
     static func ruleIds(_ findings: [Finding]) -> String {

@@ -17,12 +17,15 @@ public struct SARIFScanReporter: ScanReporter {
     /// Key of `result.partialFingerprints` (§3.27.17): the finding fingerprint that `--baseline` uses.
     static let fingerprintKey = "presetscanFindingFingerprint/v1"
 
-    public init() {}
+    /// Message texts and rule descriptions follow its language; `ruleId`, levels and properties never do.
+    public var options: ScanRenderOptions
+
+    public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
 
     public func render(_ report: ScanReport) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Log(report)), as: UTF8.self) + "\n"
+        return String(decoding: try encoder.encode(Log(report, language: options.language)), as: UTF8.self) + "\n"
     }
 
     /// `sarifLog` (§3.13).
@@ -35,8 +38,8 @@ public struct SARIFScanReporter: ScanReporter {
             case schema = "$schema", version, runs
         }
 
-        init(_ report: ScanReport) {
-            runs = [Run(report)]
+        init(_ report: ScanReport, language: Language) {
+            runs = [Run(report, language: language)]
         }
     }
 
@@ -47,11 +50,11 @@ public struct SARIFScanReporter: ScanReporter {
         var columnKind = "unicodeCodePoints"
         var properties: RunProperties
 
-        init(_ report: ScanReport) {
-            tool = Tool(driver: Driver(version: report.toolVersion))
-            results = report.apps.flatMap { app in app.findings.map { Result($0, app: app) } }
-                + report.findings.map { Result($0, app: nil) }
-            properties = RunProperties(report)
+        init(_ report: ScanReport, language: Language) {
+            tool = Tool(driver: Driver(version: report.toolVersion, rules: Rule.allCases.sorted().map { ReportingDescriptor($0, language) }))
+            results = report.apps.flatMap { app in app.findings.map { Result($0, app: app, language: language) } }
+                + report.findings.map { Result($0, app: nil, language: language) }
+            properties = RunProperties(report, language: language)
         }
     }
 
@@ -61,7 +64,7 @@ public struct SARIFScanReporter: ScanReporter {
     struct Driver: Encodable {
         var name = "presetscan"
         var version: String
-        var rules = Rule.allCases.sorted().map(ReportingDescriptor.init)
+        var rules: [ReportingDescriptor]
     }
 
     /// `reportingDescriptor` (§3.49) of one rule.
@@ -77,12 +80,13 @@ public struct SARIFScanReporter: ScanReporter {
         struct Configuration: Encodable { var level: String }
         struct Properties: Encodable { var severity: String }
 
-        init(_ rule: Rule) {
+        init(_ rule: Rule, _ language: Language) {
             id = rule.rawValue
             name = rule.name
-            shortDescription = Message(text: rule.summary)
-            fullDescription = Message(text: "\(rule.summary) Default severity: \(rule.defaultSeverity.rawValue).")
-            help = Message(text: rule.remedy)
+            shortDescription = Message(text: rule.summary(language))
+            fullDescription = Message(text: language.text(
+                .sarifDefaultSeverity, rule.summary(language), language.text(rule.defaultSeverity.term)))
+            help = Message(text: rule.remedy(language))
             defaultConfiguration = Configuration(level: SARIFScanReporter.level(rule.defaultSeverity))
             properties = Properties(severity: rule.defaultSeverity.rawValue)
         }
@@ -124,14 +128,14 @@ public struct SARIFScanReporter: ScanReporter {
             var filingNumber: String?
         }
 
-        init(_ finding: Finding, app: AssessedApp?) {
+        init(_ finding: Finding, app: AssessedApp?, language: Language) {
             ruleId = finding.rule.rawValue
             ruleIndex = Rule.allCases.sorted().firstIndex(of: finding.rule) ?? 0
             level = finding.suppression == nil ? SARIFScanReporter.level(finding.severity) : "note"
-            message = Message(text: finding.message)
+            message = Message(text: finding.text(language))
             locations = (finding.location ?? app?.record.location).map { [ResultLocation($0)] } ?? []
             partialFingerprints = [SARIFScanReporter.fingerprintKey: finding.fingerprint]
-            suppressions = finding.suppression.map { [SuppressionObject($0)] }
+            suppressions = finding.suppression.map { [SuppressionObject($0, language: language)] }
             properties = Properties(
                 rule: finding.rule.name, severity: finding.severity.rawValue, fails: finding.fails, evidence: finding.evidence,
                 fingerprint: finding.fingerprint,
@@ -179,8 +183,8 @@ public struct SARIFScanReporter: ScanReporter {
 
         struct Properties: Encodable { var presetscanKind: String }
 
-        init(_ suppression: Suppression) {
-            justification = suppression.reason
+        init(_ suppression: Suppression, language: Language) {
+            justification = suppression.reason(language)
             properties = Properties(presetscanKind: suppression.kind.rawValue)
         }
     }
@@ -195,15 +199,15 @@ public struct SARIFScanReporter: ScanReporter {
         var result: String
         var summary: String
 
-        init(_ report: ScanReport) {
-            let document = JSONScanReporter.Document(report)
+        init(_ report: ScanReport, language: Language) {
+            let document = JSONScanReporter.Document(report, language: language)
             inputs = report.inputs
             registry = document.registry
             policy = document.policy
             baseline = report.baseline
             verdicts = document.summary.verdicts
             result = report.outcome.rawValue
-            summary = report.summaryLine
+            summary = report.summaryLine(language)
         }
     }
 

@@ -5,12 +5,12 @@ public enum ScanFormat: String, CaseIterable, Sendable {
     public func reporter(_ options: ScanRenderOptions = ScanRenderOptions()) -> any ScanReporter {
         switch self {
         case .table: TableScanReporter(options: options)
-        case .json: JSONScanReporter()
-        case .sarif: SARIFScanReporter()
-        case .junit: JUnitScanReporter()
-        case .csv: CSVScanReporter()
+        case .json: JSONScanReporter(options: options)
+        case .sarif: SARIFScanReporter(options: options)
+        case .junit: JUnitScanReporter(options: options)
+        case .csv: CSVScanReporter(options: options)
         case .html: HTMLScanReporter(options: options)
-        case .cyclonedx: CycloneDXScanReporter()
+        case .cyclonedx: CycloneDXScanReporter(options: options)
         }
     }
 }

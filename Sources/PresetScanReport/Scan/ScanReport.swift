@@ -23,8 +23,10 @@ public struct ScanReport: Sendable, Equatable {
         public var source: String
         /// `valid`, `unchecked`, `missing`, `invalid` (SignatureState.name).
         public var signature: String
-        /// Whether `<snapshot>.sig` exists (when not checked), or the verifying key (when valid).
+        /// Whether `<snapshot>.sig` exists (when not checked), or the verifying key (when valid), in English.
         public var signatureDetail: String
+        /// `signatureDetail` for people in any language.
+        public var signatureNote: Message
         /// Set when the registry was given as CSV/JSONL and imported for this run.
         public var importedFrom: String?
 
@@ -37,11 +39,12 @@ public struct ScanReport: Sendable, Equatable {
             source = info.source
             signature = info.signature.name
             switch info.signature {
-            case let .unchecked(present): signatureDetail = present ? "signature present, not checked (no --registry-key)" : "not signed"
-            case let .valid(fingerprint): signatureDetail = "verified with key \(fingerprint.prefix(16))"
-            case .missing: signatureDetail = "signature missing"
-            case let .invalid(failure): signatureDetail = "\(failure)"
+            case let .unchecked(present): signatureNote = Message(present ? .registrySignaturePresent : .registryNotSigned)
+            case let .valid(fingerprint): signatureNote = Message(.registrySignatureVerified, String(fingerprint.prefix(16)))
+            case .missing: signatureNote = Message(.registrySignatureMissing)
+            case let .invalid(failure): signatureNote = Message(.registrySignatureInvalid, "\(failure)")
             }
+            signatureDetail = signatureNote.text(.en)
             self.importedFrom = importedFrom
         }
     }
@@ -120,15 +123,22 @@ public struct ScanReport: Sendable, Equatable {
         Verdict.allCases.sorted().map { verdict in (verdict, apps.count { $0.verdict == verdict }) }
     }
 
-    /// One line for logs and report headers: "7 apps: 2 filed, 3 unfiled, …; 4 failing findings".
-    public var summaryLine: String {
-        let counts = verdictCounts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
-        let failingCount = failing.count
+    /// One line for logs and report headers: "7 apps: 2 filed, 3 unfiled, …; 4 failing findings", in English.
+    public var summaryLine: String { summaryLine(.en) }
+
+    /// The summary line in `language`.
+    public func summaryLine(_ language: Language) -> String {
+        let l = language
+        let counts = verdictCounts.filter { $0.1 > 0 }.map { l.text(.summaryVerdictCount, "\($0.1)", l.text($0.0.label)) }
         let warnings = allFindings.count { $0.severity == .warning && $0.suppression == nil }
         let suppressed = allFindings.count { $0.suppression != nil }
-        return "\(apps.count) app\(apps.count == 1 ? "" : "s")\(counts.isEmpty ? "" : ": " + counts); "
-            + "\(failingCount) failing finding\(failingCount == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), "
-            + "\(suppressed) suppressed"
+        let tail = l.list([
+            l.count(failing.count, one: .summaryFailingOne, many: .summaryFailingMany),
+            l.count(warnings, one: .summaryWarningsOne, many: .summaryWarningsMany),
+            l.text(.summarySuppressed, "\(suppressed)"),
+        ])
+        let head = l.count(apps.count, one: .summaryAppsOne, many: .summaryAppsMany)
+        return counts.isEmpty ? l.text(.summaryWithoutCounts, head, tail) : l.text(.summaryWithCounts, head, l.list(counts), tail)
     }
 }
 
@@ -166,6 +176,8 @@ extension AssessedApp {
 /// Renders a `ScanReport` in one format (SPEC §5). One conforming type per format, each in its own file.
 public protocol ScanReporter: Sendable {
     static var format: String { get }
+    /// Presentation: the language of every text for people, colours.
+    var options: ScanRenderOptions { get }
     func render(_ report: ScanReport) throws -> String
 }
 
@@ -179,5 +191,12 @@ public struct ScanRenderOptions: Sendable {
     public init(color: Bool = false, language: Language = .en) {
         self.color = color
         self.language = language
+    }
+}
+
+extension Finding {
+    /// `PS001 error unfiled-app: …` in English; `PS001 错误 未备案应用：…` in Chinese.
+    func line(_ language: Language) -> String {
+        language.text(.scanFindingLine, rule.rawValue, language.text(severity.term), rule.title(language), text(language))
     }
 }

@@ -27,62 +27,73 @@ public struct TableScanReporter: ScanReporter {
     }
 
     public func render(_ report: ScanReport) throws -> String {
+        let l = options.language
         var out: [String] = []
         let r = report.registry
-        out.append(paint("presetscan scan", .bold) + " — \(report.inputs.joined(separator: " "))")
-        out.append("registry: \(r.path) (data \(r.builtAt), \(r.ageDays) days old, \(r.recordCount) records, sha256 \(r.sha256.prefix(16))…, \(r.signatureDetail))")
+        out.append(paint(l.text(.scanTitle), .bold) + " — \(report.inputs.joined(separator: " "))")
+        // The labels line up by terminal columns: a Chinese character takes two.
+        let labels = [l.text(.scanRegistryLabel), l.text(.scanPolicyLabel)]
+        let width = labels.map(\.displayWidth).max() ?? 0
+        out.append(labels[0].padded(toWidth: width) + " " + l.text(
+            .scanRegistry, r.path, r.builtAt, "\(r.ageDays)", "\(r.recordCount)", String(r.sha256.prefix(16)), r.signatureNote.text(l)))
         let p = report.policy
-        out.append("policy:   \(p.path ?? "default") (fails on \(p.failOn.map(\.rawValue).joined(separator: ", ")))"
-            + (report.baseline.map { "; baseline \($0)" } ?? ""))
+        out.append(labels[1].padded(toWidth: width) + " "
+            + l.text(.scanPolicy, p.path ?? l.text(.policyDefault), p.failOn.map(\.rawValue).joined(separator: ", "))
+            + (report.baseline.map { l.text(.scanBaseline, $0) } ?? ""))
         for (verdict, count) in report.verdictCounts where count > 0 {
             out.append("")
-            out.append(paint("\(verdict.rawValue.uppercased()) (\(count))", colour(of: verdict)))
+            out.append(paint(l.text(.scanVerdictHeading, "\(count)", l.text(verdict.label).uppercased()), colour(of: verdict)))
             for app in report.apps where app.verdict == verdict {
                 out.append("  " + describe(app))
                 // One exemption or waiver covers all of an app's suppressed findings: say it once.
                 let reasons = Set(app.findings.compactMap(\.suppression).filter { $0.kind != .baseline })
                 let shared = reasons.count == 1 ? reasons.first : nil
-                if let shared { out.append(paint("    \(shared.kind.rawValue): \(shared.reason)", .dim)) }
+                if let shared { out.append(paint("    " + l.text(.scanSharedSuppression, l.text(shared.kind.term), shared.reason(l)), .dim)) }
                 for finding in app.findings { out.append("    " + line(finding, withLocation: false, sharedSuppression: shared)) }
             }
         }
         if !report.findings.isEmpty {
             out.append("")
-            out.append(paint("RUN FINDINGS (\(report.findings.count))", .bold))
+            out.append(paint(l.text(.scanRunFindings, "\(report.findings.count)"), .bold))
             for finding in report.findings { out.append("  " + line(finding, withLocation: true)) }
         }
         out.append("")
-        out.append(report.summaryLine)
+        out.append(report.summaryLine(l))
         let failingRules = Set(report.failing.map(\.rule)).sorted().map(\.rawValue).joined(separator: ", ")
         switch report.outcome {
-        case .pass: out.append(paint("PASS", .green) + ": every app is filed, exempt or waived, and the whole input was read")
-        case .fail: out.append(paint("FAIL", .red) + ": \(report.failing.count) \(report.failing.count == 1 ? "finding fails" : "findings fail") the build (\(failingRules))")
+        case .pass: out.append(paint(l.text(.outcomePass), .green) + l.text(.scanPassDetail))
+        case .fail:
+            let count = report.failing.count
+            out.append(paint(l.text(.outcomeFail), .red)
+                + l.text(count == 1 ? .scanFailDetailOne : .scanFailDetailMany, "\(count)", failingRules))
         case .incomplete:
-            out.append(paint("INCOMPLETE", .yellow)
-                + (report.apps.isEmpty ? ": no app package was found" : ": part of the input could not be read (PS009)"))
+            out.append(paint(l.text(.outcomeIncomplete), .yellow) + l.text(report.apps.isEmpty ? .scanNoAppDetail : .scanIncompleteDetail))
         }
         return out.joined(separator: "\n") + "\n"
     }
 
     private func describe(_ app: AssessedApp) -> String {
+        let l = options.language
         let record = app.record
-        var parts = [record.package ?? "(unreadable)", "\(record.platform.rawValue) \(record.kind)"]
+        var parts = [record.package ?? l.text(.scanUnreadablePackage), "\(record.platform.rawValue) \(record.kind)"]
         if let version = app.versionText { parts.append(version) }
-        if let label = record.label { parts.append("\"\(label)\"") }
+        if let label = record.label { parts.append(l.text(.scanQuoted, label)) }
         if let match = app.match {
-            parts.append("filed \(match.filingNumber) \"\(match.appName)\" \(match.sponsor) [\(match.status.rawValue)]")
+            parts.append(l.text(.scanFiledAs, match.filingNumber, match.appName, match.sponsor, l.text(match.status.label)))
         }
         return parts.joined(separator: "  ") + "  " + paint(record.location.description, .dim)
     }
 
     private func line(_ finding: Finding, withLocation: Bool, sharedSuppression: Suppression? = nil) -> String {
-        var text = "\(finding.rule.rawValue) \(finding.severity.rawValue) \(finding.rule.name): \(finding.message)"
-        if withLocation, let location = finding.location { text += " (\(location))" }
+        let l = options.language
+        var text = finding.line(l)
+        if withLocation, let location = finding.location { text = l.text(.scanLocated, text, location.description) }
         if let suppression = finding.suppression {
-            if suppression == sharedSuppression { return paint(text + " [\(suppression.kind.rawValue)]", .dim) }
-            return paint(text + " [\(suppression.kind.rawValue): \(suppression.reason)]", .dim)
+            let kind = l.text(suppression.kind.term)
+            if suppression == sharedSuppression { return paint(text + " " + l.text(.scanSuppressedKind, kind), .dim) }
+            return paint(text + " " + l.text(.scanSuppressedReason, kind, suppression.reason(l)), .dim)
         }
-        if finding.fails { return paint(text + " [fails]", .red) }
+        if finding.fails { return paint(text + " " + l.text(.scanFails), .red) }
         return finding.severity == .error ? paint(text, .yellow) : text
     }
 }
