@@ -54,6 +54,8 @@ extension PAC {
             }
             var count = UInt64(header.fileCount)
             let fit = (source.size - tableStart) / stride
+            let overflowed = count > fit
+            var badHeaders = 0
             if count > fit {
                 notes.append(ContainerNote(.error, "pac.count-overflow",
                     "the header counts \(count) files, but only \(fit) file headers fit between offset \(tableStart) and the end; the rest is not read"))
@@ -72,8 +74,13 @@ extension PAC {
                 else { continue }
                 let label = file.fileName.isEmpty ? (file.fileID.isEmpty ? "file \(index)" : file.fileID) : file.fileName
                 guard file.length == UInt32(FileHeader.size) else {
+                    // Past an overflowing count, the first header that is none is where the table ends.
+                    badHeaders += 1
+                    let last = overflowed || badHeaders >= 16
                     notes.append(ContainerNote(.error, "pac.bad-file-header",
-                        "file header \(index) (\(label)) at offset \(at) states length \(file.length), not \(FileHeader.size); not read"))
+                        "file header \(index) (\(label)) at offset \(at) states length \(file.length), not \(FileHeader.size); "
+                        + (last ? "the table is not read further" : "not read")))
+                    if last { break }
                     continue
                 }
                 // An operation (file flag 0) or an empty file has nothing to read.
