@@ -18,6 +18,10 @@ public enum ContentKind: String, Sendable, CaseIterable {
     case payload
     /// A format read through libarchive: tar (plain or gz/bz2/xz/zstd/lz4), cpio, 7z, iso9660, ar.
     case archive
+    /// Unisoc/Spreadtrum `.pac` firmware package: UTF-16LE `BP_R` (BP_R1.0.0, BP_R2.0.1) at byte 0.
+    case pac
+    /// Huawei `UPDATE.APP`: block magic 0xA55AAA55 after 92 zero bytes.
+    case huaweiApp = "huawei-app"
     case unknown
 }
 
@@ -105,6 +109,9 @@ public enum ContentDetector {
         // Before ext4: an EROFS superblock covers byte 1080 and could look like ext4's magic.
         Signature(.erofs, at: 1024, [0xe2, 0xe1, 0xf5, 0xe0]),
         Signature(.ext4, at: 1080, [0x53, 0xef]),
+        // Unisoc/Spreadtrum PAC and Huawei UPDATE.APP
+        Signature(.pac, at: 0, [0x42, 0x00, 0x50, 0x00, 0x5f, 0x00, 0x52, 0x00]),
+        Signature(.huaweiApp, at: 92, [0x55, 0xaa, 0x5a, 0xa5]),
         Signature(.archive, at: 0, [0x1f, 0x8b]),                          // gzip
         Signature(.archive, at: 0, "BZh"),                                 // bzip2
         Signature(.archive, at: 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz

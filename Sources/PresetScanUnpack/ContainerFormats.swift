@@ -33,6 +33,10 @@ public enum ContainerFormats {
             return .container(try Squashfs.Image(source: source, limits: context.limits))
         case .payload:
             return .container(try Payload.File(source: source, context: context))
+        case .pac:
+            return .container(try PAC.Package(source: source, limits: context.limits))
+        case .huaweiApp:
+            return .container(try HuaweiApp.Package(source: source, limits: context.limits))
         case .zip, .unknown:
             return nil
         }

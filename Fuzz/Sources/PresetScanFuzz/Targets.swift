@@ -102,6 +102,8 @@ enum FuzzTargets {
         ("package-rpk", package("app.rpk")),
         ("package-splits", package("app.apks")),
         ("package-aab", package("app.aab")),
+        ("pac", { bytes in walk { try PAC.Package(source: MemoryByteSource(bytes), limits: unpackLimits) } }),
+        ("huawei-app", { bytes in walk { try HuaweiApp.Package(source: MemoryByteSource(bytes), limits: unpackLimits) } }),
     ]
 
     static func named(_ name: String) -> Body? { all.first { $0.name == name }?.body }

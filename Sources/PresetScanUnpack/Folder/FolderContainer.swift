@@ -37,7 +37,21 @@ public final class FolderContainer: Container {
                 note(ContainerNote(.error, "folder.unreadable", "cannot list folder: \(error.localizedDescription)", path: prefix.isEmpty ? nil : prefix))
                 return
             }
+            // A Qualcomm flat build: partitions its flash plans split over several files are read
+            // joined, once; the pieces are not read again on their own.
+            let flat = Qualcomm.FlatBuild(folder: dir, names: names)
+            for n in flat.notes {
+                note(ContainerNote(n.diagnostic.severity, n.diagnostic.code, n.diagnostic.message,
+                                   path: n.path.map { prefix.isEmpty ? $0 : prefix + "/" + $0 }))
+            }
+            for plan in names {
+                for partition in flat.partitions[plan] ?? [] {
+                    let path = prefix.isEmpty ? partition.path : prefix + "/" + partition.path
+                    try visit(ContainerEntry(path: path, size: partition.source.size, source: partition.source))
+                }
+            }
             for name in names {
+                if flat.consumed.contains(name) { continue }
                 count += 1
                 guard count <= limits.maxEntries else {
                     note(ContainerNote(.error, "limit.entries", "more than \(limits.maxEntries) entries; the rest is not read"))
