@@ -72,7 +72,7 @@ extension Signer {
     }
 }
 
-/// Applies rules PS001–PS010 and the policy to app records and to the run (SPEC §4).
+/// Applies rules PS001–PS014 and the policy to app records and to the run (SPEC §4).
 ///
 /// Pure: the caller does the registry lookups, so the rules can be tested without a snapshot.
 public struct Evaluator: Sendable {
@@ -194,6 +194,8 @@ public struct Evaluator: Sendable {
             }
         }
 
+        findings += noticeFindings(record, identifier: identifier, match: match, location: location, subject: subject)
+
         var app = AssessedApp(record: record, sha256: sha256, verdict: verdict, match: match, findings: findings)
         // The registry speaks first: a filed app keeps its verdict, and the policy only steps in
         // where something would fail. PS009 is left out: an unread input is never hidden.
@@ -234,6 +236,41 @@ public struct Evaluator: Sendable {
             findings.append(Finding(.PS009, diagnostic.inputMessage, location: diagnostic.location, evidence: ["code": diagnostic.code]))
         }
         return findings.map { decide($0) }.sorted()
+    }
+
+    // MARK: What the notice asks beyond the identifier (MIIT Notice [2023] No. 105)
+
+    /// PS012 (the filed name matches a label), PS013 (a filed networked app shows its number) and
+    /// PS014 (a shown number links to the filing system). They read only what the record already
+    /// holds: labels and what the filing search found.
+    func noticeFindings(
+        _ record: AppRecord, identifier: String, match: RegistryMatch?, location: Location, subject: String?
+    ) -> [Finding] {
+        var findings: [Finding] = []
+        let shown = record.filingNumbers.filter { $0.kind == .app && $0.valid }
+        if let match {
+            let filedName = match.appName.trimmingCharacters(in: .whitespacesAndNewlines)
+            var labels: [(locale: String, label: String)] = record.label.map { [("default", $0)] } ?? []
+            labels += record.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            if !filedName.isEmpty, !labels.contains(where: { NameMatch.matches($0.label, filedName) }) {
+                if let closest = NameMatch.closest(labels, to: filedName) {
+                    findings.append(Finding(
+                        .PS012, Message(.findingNameMismatch, filedName, closest.label, closest.locale), location: location,
+                        subject: subject, evidence: ["filedName": filedName, "closestLabel": closest.label, "locale": closest.locale]))
+                }
+            }
+            if record.usesInternet, record.errors.isEmpty, record.filingNumbers.allSatisfy({ $0.kind != .app }) {
+                findings.append(Finding(
+                    .PS013, Message(.findingNumberNotShown, identifier, match.filingNumber), location: location, subject: subject,
+                    evidence: ["filingNumber": match.filingNumber]))
+            }
+        }
+        if let first = shown.first, record.filingSystemLinks.isEmpty {
+            findings.append(Finding(
+                .PS014, Message(.findingNoSystemLink, first.canonical, FilingScanner.filingSystemHost), location: location,
+                subject: subject, evidence: ["filingNumber": first.canonical, "source": first.sources.first?.source ?? ""]))
+        }
+        return findings
     }
 
     // MARK: Helpers

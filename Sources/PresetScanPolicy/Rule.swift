@@ -2,7 +2,7 @@ import PresetScanCore
 
 /// The rules of SPEC §4. Ids are stable: SARIF `ruleId`, JUnit names, waiver and policy keys.
 public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
-    case PS001, PS002, PS003, PS004, PS005, PS006, PS007, PS008, PS009, PS010, PS011
+    case PS001, PS002, PS003, PS004, PS005, PS006, PS007, PS008, PS009, PS010, PS011, PS012, PS013, PS014
 
     /// Severity of a finding (SPEC §4 "default severity").
     public enum Severity: String, Codable, Sendable, Comparable {
@@ -29,13 +29,16 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         case .PS009: "incomplete-scan"
         case .PS010: "waiver-expired"
         case .PS011: "signature-invalid"
+        case .PS012: "filed-name-mismatch"
+        case .PS013: "filing-number-not-shown"
+        case .PS014: "no-filing-system-link"
         }
     }
 
     public var defaultSeverity: Severity {
         switch self {
         case .PS001, .PS002, .PS003, .PS009, .PS011: .error
-        case .PS004, .PS005, .PS006, .PS007, .PS008, .PS010: .warning
+        case .PS004, .PS005, .PS006, .PS007, .PS008, .PS010, .PS012, .PS013, .PS014: .warning
         }
     }
 
@@ -67,6 +70,9 @@ public enum Rule: String, CaseIterable, Codable, Sendable, Comparable {
         case .PS009: (.rulePS009Title, .rulePS009Summary, .rulePS009Remedy)
         case .PS010: (.rulePS010Title, .rulePS010Summary, .rulePS010Remedy)
         case .PS011: (.rulePS011Title, .rulePS011Summary, .rulePS011Remedy)
+        case .PS012: (.rulePS012Title, .rulePS012Summary, .rulePS012Remedy)
+        case .PS013: (.rulePS013Title, .rulePS013Summary, .rulePS013Remedy)
+        case .PS014: (.rulePS014Title, .rulePS014Summary, .rulePS014Remedy)
         }
     }
 }

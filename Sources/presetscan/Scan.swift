@@ -13,7 +13,7 @@ struct Scan: ParsableCommand {
         discussion: """
             Every app package inside the inputs (found by content, nested to any depth) gets a verdict: \
             filed, unfiled, certificate-mismatch, filing-not-active, exempt or waived, with findings \
-            PS001–PS011. Exit status: 0 every app filed (or exempt/waived) and the whole input read; \
+            PS001–PS014. Exit status: 0 every app filed (or exempt/waived) and the whole input read; \
             1 a finding whose rule the policy fails on; 2 the command could not run (bad arguments, \
             unreadable input, registry missing/invalid/tampered/too old, bad policy or baseline); \
             3 nothing fails but the scan is incomplete (PS009) or found no app (0 with --allow-incomplete).

@@ -51,7 +51,8 @@ import Testing
         let s = try scan(Self.apps)
         #expect(s.status == 1)
         #expect(s.verdict("hello.apk") == "filed")
-        #expect(s.rules("hello.apk").isEmpty)
+        // hello.apk shows its filing number with no link to the filing system (PS014, a warning).
+        #expect(s.rules("hello.apk") == ["PS014"])
         #expect(s.verdict("offline.apk") == "certificate-mismatch")
         #expect(s.rules("offline.apk") == ["PS002"])
         #expect(s.verdict("unsigned.apk") == "unfiled")
@@ -86,7 +87,7 @@ import Testing
         #expect(s.status == 1)
         #expect(s.verdict("hello.apk") == "filing-not-active")
         // hello.apk displays 京ICP备2023012345号-1A: not the number filed for it, and not in this registry.
-        #expect(s.rules("hello.apk") == ["PS003", "PS004", "PS006"])
+        #expect(s.rules("hello.apk") == ["PS003", "PS004", "PS006", "PS014"])
         #expect(!s.allRules.contains("PS007"))
     }
 

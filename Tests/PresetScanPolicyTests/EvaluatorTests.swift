@@ -46,8 +46,14 @@ import Testing
                                     problems: parsed.problems, sources: [.init(source: "assets/about.html", raw: text)])
     }
 
-    func assess(_ r: AppRecord, _ filings: [FilingMatch], policy: Policy = Policy(), known: Set<String> = []) -> AssessedApp {
-        Evaluator(policy: policy, today: Self.today).assess(r, filings: filings) { known.contains($0) }
+    /// The notice rules (PS012–PS014) are left out unless asked for: these tests are about the others,
+    /// and `NoticeRulesTests` checks those.
+    func assess(
+        _ r: AppRecord, _ filings: [FilingMatch], policy: Policy = Policy(), known: Set<String> = [], noticeRules: Bool = false
+    ) -> AssessedApp {
+        var app = Evaluator(policy: policy, today: Self.today).assess(r, filings: filings) { known.contains($0) }
+        if !noticeRules { app.findings.removeAll { [.PS012, .PS013, .PS014].contains($0.rule) } }
+        return app
     }
 
     func rules(_ app: AssessedApp) -> [Rule] { app.findings.map(\.rule) }

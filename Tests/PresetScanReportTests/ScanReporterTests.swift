@@ -128,6 +128,9 @@ struct ScanReporterTests {
                         suppression: Suppression(.baseline, Message(.suppressionBaseline))),
                 finding(.PS006, Message(.findingUnknownNumber, "京ICP备2023012399号-2A"), helloLocation,
                         subject: "android:cn.example.hello", evidence: ["filingNumber": "京ICP备2023012399号-2A"]),
+                finding(.PS014, Message(.findingNoSystemLink, "京ICP备2023012399号-2A", "beian.miit.gov.cn"), helloLocation,
+                        subject: "android:cn.example.hello",
+                        evidence: ["filingNumber": "京ICP备2023012399号-2A", "source": "AndroidManifest.xml:meta-data/icp_number"]),
             ])
 
         // unfiled, with a hostile label and a malformed displayed number.
@@ -158,6 +161,8 @@ struct ScanReporterTests {
                                          parts: [Message(.mismatchFiledCertificates, "MD5 \(signerA.md5)"), Message(.mismatchSignedWith, signerB.md5)]),
                         mismatch.location, subject: "android:cn.example.mismatch",
                         evidence: ["filingNumber": "沪ICP备2024000001号-3A", "certMD5": signerB.md5]),
+                finding(.PS012, Message(.findingNameMismatch, "Mismatch", "=1+1", "default"), mismatch.location,
+                        subject: "android:cn.example.mismatch", evidence: ["filedName": "Mismatch", "closestLabel": "=1+1", "locale": "default"]),
             ])
 
         // filing-not-active.
@@ -168,6 +173,8 @@ struct ScanReporterTests {
             findings: [
                 finding(.PS003, Message(.findingFilingRevoked, "cn.example.revoked", "粤ICP备2019123456号-1A"), revoked.location,
                         subject: "android:cn.example.revoked", evidence: ["filingNumber": "粤ICP备2019123456号-1A", "status": "revoked"]),
+                finding(.PS013, Message(.findingNumberNotShown, "cn.example.revoked", "粤ICP备2019123456号-1A"), revoked.location,
+                        subject: "android:cn.example.revoked", evidence: ["filingNumber": "粤ICP备2019123456号-1A"]),
             ])
 
         // exempt by an exemption pattern.

@@ -14,6 +14,10 @@ extension MessageKey {
         case .findingMalformedNumber: "displays \"{0}\", a malformed app filing number ({1})"
         case .findingDisplayedMismatch: "displays {0}, but {1} is filed as {2}"
         case .findingUnknownNumber: "displays {0}, which is not in the registry"
+        case .findingNameMismatch: "is filed as \"{0}\", but none of its labels matches it (closest: \"{1}\", locale {2})"
+        case .findingNumberNotShown:
+            "{0} is filed as {1} and requests network access, but no app filing number appears anywhere the scan reads (a number fetched at run time cannot be seen by a static scan)"
+        case .findingNoSystemLink: "displays {0}, but nothing in it links to the filing system ({1})"
         case .findingNotInRegistry: "{0} is not in the registry ({1})"
         case .findingFiledElsewhere: "{0} is filed only for {1}, not for {2}"
         case .findingRegistryStale: "registry snapshot data date {0} is {1} days old (over {2})"
@@ -87,6 +91,18 @@ extension MessageKey {
         case .rulePS011Title: "signature-invalid"
         case .rulePS011Summary: "A signature block claims a certificate, but the signature does not verify over the package's content (tampered or counterfeit package; checked as apksigner does)."
         case .rulePS011Remedy: "Ship the package exactly as its publisher signed it: a package changed after signing (injected code, a repackaged copy) must be rebuilt and signed again by its owner."
+        case .rulePS012Title: "filed-name-mismatch"
+        case .rulePS012Summary:
+            "None of the app's labels (any locale) matches the filed app name, compared ignoring case, width, spaces and punctuation, either containing the other (MIIT Notice [2023] No. 105 item 3(4): accurate filing information)."
+        case .rulePS012Remedy: "Have the sponsor correct the filed app name, or ship the app under the name it was filed with."
+        case .rulePS013Title: "filing-number-not-shown"
+        case .rulePS013Summary:
+            "A filed app that requests network access contains no app filing number anywhere the filing search reads (item 2(8): the number shown prominently in the app). A number fetched at run time cannot be seen by a static scan."
+        case .rulePS013Remedy: "Show the app's filing number in the app itself (an about or settings page), not only on a web page it loads."
+        case .rulePS014Title: "no-filing-system-link"
+        case .rulePS014Summary:
+            "The app shows an app filing number but contains no reference to the national filing system (beian.miit.gov.cn) where the filing search reads (item 2(8): a link below the number)."
+        case .rulePS014Remedy: "Link the displayed filing number to https://beian.miit.gov.cn/ as the notice asks."
         case .severityError: "error"
         case .severityWarning: "warning"
 
@@ -301,7 +317,7 @@ extension MessageKey {
         case .policyEmpty: "the file is empty; it needs at least `version: 1`"
         case .policyVersionRequired: "`version` is required (version: 1)"
         case .policyVersionUnsupported: "policy version {0} is not supported (this presetscan reads version {1})"
-        case .policyUnknownRule: "unknown rule \"{0}\" in failOn (PS001–PS011)"
+        case .policyUnknownRule: "unknown rule \"{0}\" in failOn (PS001–PS014)"
         case .policyUnknownPlatform: "unknown platform \"{0}\""
         case .policyBadCertSha256: "certSha256 must be 64 hex digits"
         case .policyBadExpires: "expires \"{0}\" is not a date (YYYY-MM-DD)"

@@ -14,6 +14,10 @@ extension MessageKey {
         case .findingMalformedNumber: "显示的“{0}”不是格式正确的APP备案号（{1}）"
         case .findingDisplayedMismatch: "显示备案号 {0}，但 {1} 的备案号为 {2}"
         case .findingUnknownNumber: "显示备案号 {0}，该备案号不在备案库中"
+        case .findingNameMismatch: "备案的APP名称为“{0}”，但应用的名称均与之不符（最接近的是“{1}”，语言区域 {2}）"
+        case .findingNumberNotShown:
+            "{0} 已备案（{1}）且申请了网络访问权限，但在扫描可读取的位置均未找到 APP 备案号（运行时从网络获取的备案号无法通过静态扫描发现）"
+        case .findingNoSystemLink: "显示备案号 {0}，但应用中没有指向备案系统（{1}）的链接"
         case .findingNotInRegistry: "{0} 在备案库中没有备案记录（{1}）"
         case .findingFiledElsewhere: "{0} 仅在 {1} 备案，未在 {2} 备案"
         case .findingRegistryStale: "备案库快照的数据日期为 {0}，距今 {1} 天（超过 {2} 天）"
@@ -87,6 +91,18 @@ extension MessageKey {
         case .rulePS011Title: "签名无效"
         case .rulePS011Summary: "签名块声明了证书，但签名与应用包内容校验不符（应用包被篡改或为仿冒包；校验方法与 apksigner 相同）。"
         case .rulePS011Remedy: "发布与发布者签名时完全一致的应用包：签名后被修改的包（注入代码、重新打包的副本）须由其所有者重新构建并签名。"
+        case .rulePS012Title: "APP名称与备案不符"
+        case .rulePS012Summary:
+            "应用的所有名称（任一语言区域）均与备案的APP名称不符（比对时忽略大小写、全角半角、空格和标点，一方包含另一方即视为相符；工信部〔2023〕105号通知第三条第（四）项：备案信息准确）。"
+        case .rulePS012Remedy: "由主办单位更正备案的APP名称，或以备案时的名称发布应用。"
+        case .rulePS013Title: "未显示备案号"
+        case .rulePS013Summary:
+            "已备案且申请网络访问权限的应用，在备案号检索可读取的位置均未包含 APP 备案号（第二条第（八）项：在 APP 显著位置标明备案号）。运行时从网络获取的备案号无法通过静态扫描发现。"
+        case .rulePS013Remedy: "在应用本身（如“关于”或设置页面）显示其备案号，而不仅在其加载的网页中显示。"
+        case .rulePS014Title: "缺少备案系统链接"
+        case .rulePS014Summary:
+            "应用显示了 APP 备案号，但在备案号检索可读取的位置均未找到指向工业和信息化部 ICP/IP 地址/域名信息备案管理系统（beian.miit.gov.cn）的链接（第二条第（八）项：在备案号下方链接至备案系统网站）。"
+        case .rulePS014Remedy: "按通知要求，将显示的备案号链接至 https://beian.miit.gov.cn/ 。"
         case .severityError: "错误"
         case .severityWarning: "警告"
 
@@ -301,7 +317,7 @@ extension MessageKey {
         case .policyEmpty: "文件为空；至少需要 `version: 1`"
         case .policyVersionRequired: "缺少 `version`（应为 version: 1）"
         case .policyVersionUnsupported: "不支持策略版本 {0}（本版本 presetscan 读取版本 {1}）"
-        case .policyUnknownRule: "failOn 中有未知的规则“{0}”（应为 PS001–PS011）"
+        case .policyUnknownRule: "failOn 中有未知的规则“{0}”（应为 PS001–PS014）"
         case .policyUnknownPlatform: "未知的平台“{0}”"
         case .policyBadCertSha256: "certSha256 必须是 64 位十六进制数字"
         case .policyBadExpires: "expires 的值“{0}”不是日期（YYYY-MM-DD）"

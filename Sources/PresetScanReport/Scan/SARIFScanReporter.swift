@@ -4,7 +4,7 @@ import PresetScanCore
 import PresetScanPolicy
 
 /// SARIF 2.1.0 log (OASIS "Static Analysis Results Interchange Format" 2.1.0, errata 01) for
-/// code-scanning dashboards: one run, one reporting descriptor per rule PS001–PS010, one result per finding.
+/// code-scanning dashboards: one run, one reporting descriptor per rule PS001–PS014, one result per finding.
 ///
 /// A SARIF location is a file, so `physicalLocation` names the outermost input file (`Location.parts[0]`)
 /// and the full nested location (`update.zip!/payload.bin!/system!/…/Foo.apk`) is kept in
