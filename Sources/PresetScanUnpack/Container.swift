@@ -18,6 +18,10 @@ public enum ContentKind: String, Sendable, CaseIterable {
     case payload
     /// A format read through libarchive: tar (plain or gz/bz2/xz/zstd/lz4), cpio, 7z, iso9660, ar.
     case archive
+    /// Rockchip `update.img`: RKFW (loader + embedded RKAF) or a bare RKAF, magic at byte 0.
+    case rockchip
+    /// Amlogic burning image (`aml_upgrade_package.img`): magic 0x27B51956 at byte 8.
+    case amlogic
     case unknown
 }
 
@@ -105,6 +109,10 @@ public enum ContentDetector {
         // Before ext4: an EROFS superblock covers byte 1080 and could look like ext4's magic.
         Signature(.erofs, at: 1024, [0xe2, 0xe1, 0xf5, 0xe0]),
         Signature(.ext4, at: 1080, [0x53, 0xef]),
+        // Rockchip and Amlogic vendor packages
+        Signature(.rockchip, at: 0, "RKFW"),
+        Signature(.rockchip, at: 0, "RKAF"),
+        Signature(.amlogic, at: 8, [0x56, 0x19, 0xb5, 0x27]),
         Signature(.archive, at: 0, [0x1f, 0x8b]),                          // gzip
         Signature(.archive, at: 0, "BZh"),                                 // bzip2
         Signature(.archive, at: 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz

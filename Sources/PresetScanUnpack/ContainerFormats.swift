@@ -33,6 +33,10 @@ public enum ContainerFormats {
             return .container(try Squashfs.Image(source: source, limits: context.limits))
         case .payload:
             return .container(try Payload.File(source: source, context: context))
+        case .rockchip:
+            return .container(try RK.open(source: source))
+        case .amlogic:
+            return .container(try Aml.Image(source: source))
         case .zip, .unknown:
             return nil
         }
