@@ -102,6 +102,11 @@ enum FuzzTargets {
         ("package-rpk", package("app.rpk")),
         ("package-splits", package("app.apks")),
         ("package-aab", package("app.aab")),
+        ("rockchip", { bytes in
+            walk { try RK.open(source: MemoryByteSource(bytes)) }
+            if let update = try? RK.Update(source: MemoryByteSource(bytes)) { _ = update.parameter()?.partitions }
+        }),
+        ("amlogic", { bytes in walk { try Aml.Image(source: MemoryByteSource(bytes)) } }),
     ]
 
     static func named(_ name: String) -> Body? { all.first { $0.name == name }?.body }
