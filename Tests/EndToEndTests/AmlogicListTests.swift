@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: ["aml_upgrade_package.img", "aml-v1.img"])
     func everyAppOfTheInnerImagesIsFound(sample: String) throws {
         let expected = try Self.expected(sample)
-        #expect(expected.count >= 100)
+        #expect(expected.count >= 30)
         let (status, found, codes) = try RockchipListTests.list(sample, in: try Self.folder())
         #expect(found == expected, "only presetscan \(found.subtracting(expected).sorted()), only the writer \(expected.subtracting(found).sorted())")
         #expect(!codes.contains { $0.hasPrefix("amlogic.") || $0 == "format.unsupported" }, "\(codes)")
@@ -55,7 +55,7 @@ import Testing
         let (status, found, codes) = try RockchipListTests.list(sample, in: try Self.folder())
         #expect(codes.contains(code), "\(codes)")
         #expect(found.isSuperset(of: expected), "missing \(expected.subtracting(found).sorted())")
-        // A VERIFY mismatch is a warning: the scan is still complete when nothing else is wrong.
-        if sample != "aml-verify-bad.img" { #expect(status == 3) }
+        // A VERIFY mismatch and overlapping items are warnings: every byte is still read.
+        #expect(status == (["amlogic.verify-mismatch", "amlogic.item-overlap"].contains(code) ? 0 : 3))
     }
 }

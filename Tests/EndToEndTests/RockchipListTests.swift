@@ -37,7 +37,7 @@ import Testing
     @Test(arguments: ["update.img", "rkaf.img"])
     func everyAppOfTheInnerImagesIsFound(sample: String) throws {
         let expected = try Self.expected(sample)
-        #expect(expected.count >= 100)
+        #expect(expected.count >= 30)
         let (status, found, codes) = try Self.list(sample)
         #expect(found == expected, "only presetscan \(found.subtracting(expected).sorted()), only rkunpack \(expected.subtracting(found).sorted())")
         #expect(!codes.contains { $0.hasPrefix("rockchip.") || $0 == "format.unsupported" }, "\(codes)")
@@ -72,6 +72,7 @@ import Testing
         let (status, found, codes) = try Self.list(sample)
         #expect(codes.contains(code), "\(codes)")
         #expect(found.isSuperset(of: expected), "missing \(expected.subtracting(found).sorted())")
-        #expect(status == 3)
+        // Overlapping parts are a warning (every byte is still read); the others leave parts unread.
+        #expect(status == (code == "rockchip.item-overlap" ? 0 : 3))
     }
 }
