@@ -9,7 +9,8 @@
 # the first 100 APKs of /usr/share/doc/androguard/examples under system/app and 960 MiB of
 # incompressible system/lib64/*.so. Each function wraps it as its package would, times `list
 # --format json --stats` on the package and on the image (best of --runs, default 3, warm page
-# cache) and prints "format package_s image_s ratio found_package found_image".
+# cache) and prints per format: wall and CPU seconds (best of each) and bytes read (`--stats`) through
+# the package and on the image, each with its ratio, and the apps found in both.
 # Needs: mke2fs bc python3 /usr/bin/time, and a presetscan release build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,22 +56,25 @@ inner_image() {
     echo "$image"
 }
 
-# best LABEL INPUT: the fastest of $runs `list` runs; sets best_s and best_found.
+# best LABEL INPUT: the fastest of $runs `list` runs (wall and CPU seconds apart); sets best_s,
+# best_cpu, best_found and best_bytes (bytes presetscan read, from --stats).
 best() {
-    local label="$1" input="$2" r t
-    best_s=""
+    local label="$1" input="$2" r t cpu
+    best_s="" best_cpu=""
     for r in $(seq 1 "$runs"); do
-        read -r _ t _ _ < <(timed "$label" "$bin" list --format json --stats "$input")
+        read -r _ t _ cpu < <(timed "$label" "$bin" list --format json --stats "$input")
         if [[ -z "$best_s" ]] || (( $(echo "$t < $best_s" | bc) )); then best_s="$t"; fi
+        if [[ -z "$best_cpu" ]] || (( $(echo "$cpu < $best_cpu" | bc) )); then best_cpu="$cpu"; fi
     done
     best_found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$work/out.$label")
+    best_bytes=$(sed -n 's/^bytes read: \([0-9]*\) of.*/\1/p' "$work/err.$label")
 }
 
-# compare FORMAT PACKAGE IMAGE: prints the line for FORMAT.
+# compare FORMAT PACKAGE IMAGE: prints the line for FORMAT (ratios package / image).
 compare() {
-    best package "$2"; local tp="$best_s" fp="$best_found"
-    best image "$3"; local ti="$best_s" fi="$best_found"
-    echo "$1 $tp $ti $(echo "scale=3; $tp / $ti" | bc) $fp $fi"
+    best package "$2"; local tp="$best_s" cp="$best_cpu" fp="$best_found" bp="$best_bytes"
+    best image "$3"; local ti="$best_s" ci="$best_cpu" fi="$best_found" bi="$best_bytes"
+    echo "$1 $tp $ti $(echo "scale=3; $tp / $ti" | bc) $cp $ci $(echo "scale=3; $cp / $ci" | bc) $bp $bi $(echo "scale=4; $bp / $bi" | bc) $fp $fi"
 }
 
 # Rockchip: RKFW (loader + RKAF) whose RKAF holds package-file, parameter and Image/system.img, laid
@@ -148,7 +152,7 @@ EOF
 
 main() {
     [[ ${#formats[@]} -gt 0 ]] || formats=(rockchip amlogic)
-    echo "format package_s image_s ratio found_package found_image"
+    echo "format wall_package wall_image wall_ratio cpu_package cpu_image cpu_ratio bytes_package bytes_image bytes_ratio found_package found_image"
     local f
     for f in "${formats[@]}"; do
         declare -F "$f" >/dev/null || { echo "vendor-packages.sh: no benchmark for '$f'" >&2; exit 2; }
