@@ -8,7 +8,7 @@
 # The inner image (built once, kept in --work): ext4 (mke2fs -t ext4 -b 4096 -d, 1100 MiB) holding
 # the first 100 APKs of /usr/share/doc/androguard/examples under system/app and 960 MiB of
 # incompressible system/lib64/*.so. Each function wraps it as its package would, times `list
-# --format json --stats` on the package and on the image (best of --runs, default 3, warm page
+# --format json --stats` on the package and on the image (best of --runs, default 15, warm page
 # cache) and prints per format: wall and CPU seconds (best of each) and bytes read (`--stats`) through
 # the package and on the image, each with its ratio, and the apps found in both.
 # Needs: mke2fs bc python3 /usr/bin/time, and a presetscan release build.
@@ -16,7 +16,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${TMPDIR:-/tmp}/presetscan-bench-vendor"
 bin="${PRESETSCAN:-}"
-runs=3
+runs=15
 formats=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
