@@ -3,7 +3,7 @@
 # image it wraps: reading in place must cost no more than 1.1× (issue 15).
 #
 # Usage: Benchmarks/vendor-packages.sh [--work DIR] [--presetscan BIN] [--runs N] FORMAT...
-#   FORMAT: one function below per format (rockchip amlogic …); none given: all of them.
+#   FORMAT: one function below per format (pac huaweiapp qualcomm rockchip amlogic); none given: all of them.
 #
 # The inner image (built once, kept in --work): ext4 (mke2fs -t ext4 -b 4096 -d, 1100 MiB) holding
 # the first 100 APKs of /usr/share/doc/androguard/examples under system/app and 960 MiB of
@@ -75,6 +75,89 @@ compare() {
     best package "$2"; local tp="$best_s" cp="$best_cpu" fp="$best_found" bp="$best_bytes"
     best image "$3"; local ti="$best_s" ci="$best_cpu" fi="$best_found" bi="$best_bytes"
     echo "$1 $tp $ti $(echo "scale=3; $tp / $ti" | bc) $cp $ci $(echo "scale=3; $cp / $ci" | bc) $bp $bi $(echo "scale=4; $bp / $bi" | bc) $fp $fi"
+}
+
+# Unisoc PAC: BP_R2.0.1 with an FDL and system.img, laid out as Samples/make-vendor.sh writes it.
+# Header CRC set; data CRC left 0 (presetscan checks it only up to 64 MiB).
+pac() {
+    local image package="$work/firmware.pac"
+    image="$(inner_image)"
+    if [[ ! -f "$package" || "$package" -ot "$image" ]]; then
+        python3 - "$image" "$package" <<'EOF'
+import os, shutil, struct, sys
+image, package = sys.argv[1], sys.argv[2]
+def wide(t, u): return t.encode("utf-16-le").ljust(u * 2, b"\0")
+def crc(d, c=0):
+    for b in d:
+        c ^= b
+        for _ in range(8): c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
+    return c
+size, fdl = os.path.getsize(image), bytes(4096)
+files = [("FDL", "fdl1.bin", len(fdl)), ("System", "system.img", size)]
+at, heads = 2124 + 2580 * len(files), b""
+for fid, name, n in files:
+    h = bytearray(2580); struct.pack_into("<I", h, 0, 2580); h[4:516] = wide(fid, 256); h[516:1028] = wide(name, 256)
+    struct.pack_into("<II", h, 1532, n >> 32, at >> 32); struct.pack_into("<IIII", h, 1540, n & 0xffffffff, 1, 1, at & 0xffffffff)
+    heads += bytes(h); at += n
+h = bytearray(2124); h[0:44] = wide("BP_R2.0.1", 22); struct.pack_into("<II", h, 44, at >> 32, at & 0xffffffff)
+struct.pack_into("<II", h, 1076, len(files), 2124); struct.pack_into("<I", h, 2116, 0xFFFAFFFA)
+struct.pack_into("<H", h, 2120, crc(bytes(h[:2120])))
+with open(package + ".tmp", "wb") as out:
+    out.write(bytes(h) + heads + fdl)
+    with open(image, "rb") as f: shutil.copyfileobj(f, out, 16 << 20)
+os.replace(package + ".tmp", package)
+EOF
+    fi
+    compare pac "$package" "$image"
+}
+
+# Huawei UPDATE.APP: blocks SHA256RSA and SYSTEM = system.img, as Samples/make-vendor.sh writes them.
+# The CRC list is written as zeros (computing it in Python takes minutes; presetscan checks it only
+# for blocks up to 64 MiB).
+huaweiapp() {
+    local image package="$work/UPDATE.APP"
+    image="$(inner_image)"
+    if [[ ! -f "$package" || "$package" -ot "$image" ]]; then
+        python3 - "$image" "$package" <<'EOF'
+import os, shutil, struct, sys
+image, package = sys.argv[1], sys.argv[2]
+def header(partition, n):
+    crcs = 2 * ((n + 4095) // 4096)
+    h = bytearray(98); struct.pack_into("<IIII", h, 0, 0xA55AAA55, 98 + crcs, 1, 0); struct.pack_into("<II", h, 20, 1, n)
+    h[60:60 + len(partition)] = partition.encode(); struct.pack_into("<H", h, 94, 4096)
+    return bytes(h) + bytes(crcs)
+size, rsa = os.path.getsize(image), bytes(256)
+with open(package + ".tmp", "wb") as out:
+    first = bytes(92) + header("SHA256RSA", len(rsa)) + rsa
+    out.write(first + bytes(-len(first) % 4) + header("SYSTEM", size))
+    with open(image, "rb") as f: shutil.copyfileobj(f, out, 16 << 20)
+os.replace(package + ".tmp", package)
+EOF
+    fi
+    compare huaweiapp "$package" "$image"
+}
+
+# Qualcomm flat build: system.img cut into 256 MiB raw pieces (system_1.img …) placed by the
+# start_sector of rawprogram0.xml; the folder is listed against the image.
+qualcomm() {
+    local image folder="$work/qcom"
+    image="$(inner_image)"
+    if [[ ! -f "$folder/rawprogram0.xml" || "$folder/rawprogram0.xml" -ot "$image" ]]; then
+        rm -rf "$folder"; mkdir -p "$folder"
+        split -b 256M -d -a 1 "$image" "$folder/piece."
+        local n=1 sector=4096 piece
+        {
+            echo '<?xml version="1.0" ?>'; echo '<data>'
+            for piece in "$folder"/piece.*; do
+                mv "$piece" "$folder/system_$n.img"
+                printf '  <program SECTOR_SIZE_IN_BYTES="4096" filename="system_%d.img" label="system" start_sector="%d"/>\n' "$n" "$sector"
+                sector=$((sector + (256 << 20) / 4096)); n=$((n + 1))
+            done
+            echo '</data>'
+        } > "$folder/rawprogram0.xml.tmp"
+        mv "$folder/rawprogram0.xml.tmp" "$folder/rawprogram0.xml"
+    fi
+    compare qualcomm "$folder" "$image"
 }
 
 # Rockchip: RKFW (loader + RKAF) whose RKAF holds package-file, parameter and Image/system.img, laid
@@ -151,7 +234,7 @@ EOF
 }
 
 main() {
-    [[ ${#formats[@]} -gt 0 ]] || formats=(rockchip amlogic)
+    [[ ${#formats[@]} -gt 0 ]] || formats=(pac huaweiapp qualcomm rockchip amlogic)
     echo "format wall_package wall_image wall_ratio cpu_package cpu_image cpu_ratio bytes_package bytes_image bytes_ratio found_package found_image"
     local f
     for f in "${formats[@]}"; do
