@@ -3,19 +3,20 @@
 # image it wraps: reading in place must cost no more than 1.1× (issue 15).
 #
 # Usage: Benchmarks/vendor-packages.sh [--work DIR] [--presetscan BIN] [--runs N] FORMAT...
-#   FORMAT: one function below per format (pac huaweiapp qualcomm …); none given: all of them.
+#   FORMAT: one function below per format (pac huaweiapp qualcomm rockchip amlogic); none given: all of them.
 #
 # The inner image (built once, kept in --work): ext4 (mke2fs -t ext4 -b 4096 -d, 1100 MiB) holding
 # the first 100 APKs of /usr/share/doc/androguard/examples under system/app and 960 MiB of
 # incompressible system/lib64/*.so. Each function wraps it as its package would, times `list
-# --format json --stats` on the package and on the image (best of --runs, default 3, warm page
-# cache) and prints "format package_s image_s ratio found_package found_image".
+# --format json --stats` on the package and on the image (best of --runs, default 15, warm page
+# cache) and prints per format: wall and CPU seconds (best of each) and bytes read (`--stats`) through
+# the package and on the image, each with its ratio, and the apps found in both.
 # Needs: mke2fs bc python3 /usr/bin/time, and a presetscan release build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${TMPDIR:-/tmp}/presetscan-bench-vendor"
 bin="${PRESETSCAN:-}"
-runs=3
+runs=15
 formats=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -55,22 +56,25 @@ inner_image() {
     echo "$image"
 }
 
-# best LABEL INPUT: the fastest of $runs `list` runs; sets best_s and best_found.
+# best LABEL INPUT: the fastest of $runs `list` runs (wall and CPU seconds apart); sets best_s,
+# best_cpu, best_found and best_bytes (bytes presetscan read, from --stats).
 best() {
-    local label="$1" input="$2" r t
-    best_s=""
+    local label="$1" input="$2" r t cpu
+    best_s="" best_cpu=""
     for r in $(seq 1 "$runs"); do
-        read -r _ t _ _ < <(timed "$label" "$bin" list --format json --stats "$input")
+        read -r _ t _ cpu < <(timed "$label" "$bin" list --format json --stats "$input")
         if [[ -z "$best_s" ]] || (( $(echo "$t < $best_s" | bc) )); then best_s="$t"; fi
+        if [[ -z "$best_cpu" ]] || (( $(echo "$cpu < $best_cpu" | bc) )); then best_cpu="$cpu"; fi
     done
     best_found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$work/out.$label")
+    best_bytes=$(sed -n 's/^bytes read: \([0-9]*\) of.*/\1/p' "$work/err.$label")
 }
 
-# compare FORMAT PACKAGE IMAGE: prints the line for FORMAT.
+# compare FORMAT PACKAGE IMAGE: prints the line for FORMAT (ratios package / image).
 compare() {
-    best package "$2"; local tp="$best_s" fp="$best_found"
-    best image "$3"; local ti="$best_s" fi="$best_found"
-    echo "$1 $tp $ti $(echo "scale=3; $tp / $ti" | bc) $fp $fi"
+    best package "$2"; local tp="$best_s" cp="$best_cpu" fp="$best_found" bp="$best_bytes"
+    best image "$3"; local ti="$best_s" ci="$best_cpu" fi="$best_found" bi="$best_bytes"
+    echo "$1 $tp $ti $(echo "scale=3; $tp / $ti" | bc) $cp $ci $(echo "scale=3; $cp / $ci" | bc) $bp $bi $(echo "scale=4; $bp / $bi" | bc) $fp $fi"
 }
 
 # Unisoc PAC: BP_R2.0.1 with an FDL and system.img, laid out as Samples/make-vendor.sh writes it.
@@ -156,9 +160,82 @@ qualcomm() {
     compare qualcomm "$folder" "$image"
 }
 
+# Rockchip: RKFW (loader + RKAF) whose RKAF holds package-file, parameter and Image/system.img, laid
+# out as Samples/make-rockchip.sh writes it (afptool's 0x800-byte header, 2 KiB padding).
+rockchip() {
+    local image package="$work/update.img"
+    image="$(inner_image)"
+    if [[ ! -f "$package" || "$package" -ot "$image" ]]; then
+        python3 - "$image" "$package" <<'EOF'
+import os, shutil, struct, sys
+image, package = sys.argv[1], sys.argv[2]
+def field(s, n): b = s.encode(); return b + bytes(n - len(b))
+size = os.path.getsize(image)
+pkgfile = b"package-file package-file\nsystem Image/system.img\n"
+text = b"CMDLINE: mtdparts=rk29xxnand:-@0x8000(system)\n"
+parm = b"PARM" + struct.pack("<I", len(text)) + text + bytes(4)
+files = [("package-file", "package-file", pkgfile), ("parameter", "Image/parameter.txt", parm), ("system", "Image/system.img", None)]
+offset, table, blobs = 0x800, b"", []
+for name, path, data in files:
+    n = len(data) if data is not None else size
+    table += field(name, 32) + field(path, 60) + struct.pack("<IIIII", 0, offset, 0, (n + 2047) // 2048 * 2048, n)
+    blobs.append((offset, data)); offset += (n + 2047) // 2048 * 2048
+header = b"RKAF" + struct.pack("<I", offset) + field("BENCH", 0x22) + field("1", 0x1e) + field("BENCH", 0x38)
+header += struct.pack("<III", 0, 0, len(files)) + table
+loader = b"BOOT" + bytes(2044)
+rkfw = b"RKFW" + struct.pack("<HII", 0x66, 0x08010000, 0) + struct.pack("<HBBBBB", 2024, 1, 1, 0, 0, 0)
+rkfw += struct.pack("<IIIII", 0x36, 0x66, len(loader), 0x66 + len(loader), offset + 4)
+rkfw += bytes(0x66 - len(rkfw))
+base = len(rkfw) + len(loader)
+with open(package + ".tmp", "wb") as out:
+    out.write(rkfw + loader + header + bytes(0x800 - len(header)))
+    for off, data in blobs:
+        out.seek(base + off)
+        if data is not None: out.write(data)
+        else:
+            with open(image, "rb") as f: shutil.copyfileobj(f, out, 16 << 20)
+    out.seek(base + offset); out.write(bytes(4))  # CRC not computed: presetscan checks it only up to 64 MiB
+os.replace(package + ".tmp", package)
+EOF
+    fi
+    compare rockchip "$package" "$image"
+}
+
+# Amlogic: a v2 burning image with DDR.USB, platform.conf and system.PARTITION, laid out as
+# Samples/make-amlogic.sh writes it.
+amlogic() {
+    local image package="$work/aml_upgrade_package.img"
+    image="$(inner_image)"
+    if [[ ! -f "$package" || "$package" -ot "$image" ]]; then
+        python3 - "$image" "$package" <<'EOF'
+import os, shutil, struct, sys
+image, package = sys.argv[1], sys.argv[2]
+size = os.path.getsize(image)
+items = [("USB", "DDR", 0, b"DDR" + bytes(1021)), ("conf", "platform", 0, b"Platform:0x0811\n"), ("PARTITION", "system", 0, None)]
+offset, table, blobs = 64 + 576 * len(items), b"", []
+for i, (main, sub, ftype, data) in enumerate(items):
+    offset += -offset % 4
+    n = len(data) if data is not None else size
+    table += struct.pack("<IIQQQ", i, ftype, 0, offset, n) + main.encode().ljust(256, b"\0") + sub.encode().ljust(256, b"\0")
+    table += struct.pack("<IHH", 0, 0, 0) + bytes(24)
+    blobs.append((offset, data)); offset += n
+with open(package + ".tmp", "wb") as out:
+    # CRC left 0: presetscan checks it only up to 64 MiB.
+    out.write(struct.pack("<IIIQII", 0, 2, 0x27B51956, offset, 4, len(items)) + bytes(36) + table)
+    for off, data in blobs:
+        out.seek(off)
+        if data is not None: out.write(data)
+        else:
+            with open(image, "rb") as f: shutil.copyfileobj(f, out, 16 << 20)
+os.replace(package + ".tmp", package)
+EOF
+    fi
+    compare amlogic "$package" "$image"
+}
+
 main() {
-    [[ ${#formats[@]} -gt 0 ]] || formats=(pac huaweiapp qualcomm)
-    echo "format package_s image_s ratio found_package found_image"
+    [[ ${#formats[@]} -gt 0 ]] || formats=(pac huaweiapp qualcomm rockchip amlogic)
+    echo "format wall_package wall_image wall_ratio cpu_package cpu_image cpu_ratio bytes_package bytes_image bytes_ratio found_package found_image"
     local f
     for f in "${formats[@]}"; do
         declare -F "$f" >/dev/null || { echo "vendor-packages.sh: no benchmark for '$f'" >&2; exit 2; }

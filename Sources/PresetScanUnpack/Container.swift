@@ -22,6 +22,10 @@ public enum ContentKind: String, Sendable, CaseIterable {
     case pac
     /// Huawei `UPDATE.APP`: block magic 0xA55AAA55 after 92 zero bytes.
     case huaweiApp = "huawei-app"
+    /// Rockchip `update.img`: RKFW (loader + embedded RKAF) or a bare RKAF, magic at byte 0.
+    case rockchip
+    /// Amlogic burning image (`aml_upgrade_package.img`): magic 0x27B51956 at byte 8.
+    case amlogic
     case unknown
 }
 
@@ -112,6 +116,10 @@ public enum ContentDetector {
         // Unisoc/Spreadtrum PAC and Huawei UPDATE.APP
         Signature(.pac, at: 0, [0x42, 0x00, 0x50, 0x00, 0x5f, 0x00, 0x52, 0x00]),
         Signature(.huaweiApp, at: 92, [0x55, 0xaa, 0x5a, 0xa5]),
+        // Rockchip and Amlogic vendor packages
+        Signature(.rockchip, at: 0, "RKFW"),
+        Signature(.rockchip, at: 0, "RKAF"),
+        Signature(.amlogic, at: 8, [0x56, 0x19, 0xb5, 0x27]),
         Signature(.archive, at: 0, [0x1f, 0x8b]),                          // gzip
         Signature(.archive, at: 0, "BZh"),                                 // bzip2
         Signature(.archive, at: 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz

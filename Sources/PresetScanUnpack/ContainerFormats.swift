@@ -37,6 +37,10 @@ public enum ContainerFormats {
             return .container(try PAC.Package(source: source, limits: context.limits))
         case .huaweiApp:
             return .container(try HuaweiApp.Package(source: source, limits: context.limits))
+        case .rockchip:
+            return .container(try RK.open(source: source))
+        case .amlogic:
+            return .container(try Aml.Image(source: source))
         case .zip, .unknown:
             return nil
         }

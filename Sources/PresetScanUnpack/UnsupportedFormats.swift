@@ -35,13 +35,12 @@ public enum UnsupportedFormat {
         Signature(name: "LUKS encrypted volume", offset: 0, magic: [0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]),
         Signature(name: "f2fs", offset: 1024, magic: [0x10, 0x20, 0xf5, 0xf2]),
         // Vendor firmware packages.
-        Signature(name: "Rockchip firmware (RKFW)", offset: 0, magic: ascii("RKFW")),
-        Signature(name: "Rockchip firmware (RKAF)", offset: 0, magic: ascii("RKAF")),
-        Signature(name: "Amlogic burning image", offset: 8, magic: [0x56, 0x19, 0xb5, 0x27]),
         // Not read yet: images of format version 3 and later encrypt the header and file table
         // (RC6 in the public imgrepacker/awimage descriptions, Twofish in some versions), and only
         // fixtures written from those descriptions, untested against PhoenixSuit output, could
         // prove a reader; until then PS009 by name.
+        // Rockchip RKFP (newer packers): no public description of its layout to read it by.
+        Signature(name: "Rockchip firmware (RKFP)", offset: 0, magic: ascii("RKFP")),
         Signature(name: "Allwinner image (IMAGEWTY)", offset: 0, magic: ascii("IMAGEWTY")),
         Signature(name: "OPPO encrypted package (ozip)", offset: 0, magic: ascii("OPPOENCRYPT!")),
         Signature(name: "YAFFS2", offset: 0, magic: [], also: yaffs2ObjectHeader),

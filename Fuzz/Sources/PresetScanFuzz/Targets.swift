@@ -104,6 +104,11 @@ enum FuzzTargets {
         ("package-aab", package("app.aab")),
         ("pac", { bytes in walk { try PAC.Package(source: MemoryByteSource(bytes), limits: unpackLimits) } }),
         ("huawei-app", { bytes in walk { try HuaweiApp.Package(source: MemoryByteSource(bytes), limits: unpackLimits) } }),
+        ("rockchip", { bytes in
+            walk { try RK.open(source: MemoryByteSource(bytes)) }
+            if let update = try? RK.Update(source: MemoryByteSource(bytes)) { _ = update.parameter()?.partitions }
+        }),
+        ("amlogic", { bytes in walk { try Aml.Image(source: MemoryByteSource(bytes)) } }),
     ]
 
     static func named(_ name: String) -> Body? { all.first { $0.name == name }?.body }
