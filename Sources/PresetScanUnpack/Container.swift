@@ -18,6 +18,8 @@ public enum ContentKind: String, Sendable, CaseIterable {
     case payload
     /// A format read through libarchive: tar (plain or gz/bz2/xz/zstd/lz4), cpio, 7z, iso9660, ar.
     case archive
+    /// f2fs (kernel `f2fs_fs.h`): superblock magic 0xF2F52010 at byte 1024.
+    case f2fs
     case unknown
 }
 
@@ -105,6 +107,8 @@ public enum ContentDetector {
         // Before ext4: an EROFS superblock covers byte 1080 and could look like ext4's magic.
         Signature(.erofs, at: 1024, [0xe2, 0xe1, 0xf5, 0xe0]),
         Signature(.ext4, at: 1080, [0x53, 0xef]),
+        // f2fs
+        Signature(.f2fs, at: 1024, [0x10, 0x20, 0xf5, 0xf2]),
         Signature(.archive, at: 0, [0x1f, 0x8b]),                          // gzip
         Signature(.archive, at: 0, "BZh"),                                 // bzip2
         Signature(.archive, at: 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz

@@ -33,6 +33,8 @@ public enum ContainerFormats {
             return .container(try Squashfs.Image(source: source, limits: context.limits))
         case .payload:
             return .container(try Payload.File(source: source, context: context))
+        case .f2fs:
+            return .container(try F2FS.Filesystem(source: source, limits: context.limits, budget: context.budget))
         case .zip, .unknown:
             return nil
         }

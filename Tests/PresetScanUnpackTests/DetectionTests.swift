@@ -32,7 +32,6 @@ struct DetectionTests {
         ("exFAT", 3, Array("EXFAT   ".utf8)),
         ("NTFS", 3, Array("NTFS    ".utf8)),
         ("LUKS encrypted volume", 0, [0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]),
-        ("f2fs", 1024, [0x10, 0x20, 0xf5, 0xf2]),
         ("Rockchip firmware (RKFW)", 0, Array("RKFW".utf8)),
         ("Unisoc/Spreadtrum PAC firmware", 0, Array("BP_R".utf16).flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] }),
         ("Amlogic burning image", 8, [0x56, 0x19, 0xb5, 0x27]),
