@@ -102,6 +102,11 @@ enum FuzzTargets {
         ("package-rpk", package("app.rpk")),
         ("package-splits", package("app.apks")),
         ("package-aab", package("app.aab")),
+        ("f2fs", { bytes in
+            walk { context in
+                try F2FS.Filesystem(source: MemoryByteSource(bytes), limits: unpackLimits, budget: context.budget)
+            }
+        }),
     ]
 
     static func named(_ name: String) -> Body? { all.first { $0.name == name }?.body }
