@@ -17,6 +17,9 @@
 #                     LZO, 4-block clusters): presetscan must name it (f2fs.compressed), not skip it.
 #                     (Debian's sload.f2fs 1.15 is built without LZ4/LZO: "-c" fails, so no image with
 #                     real compressed clusters can be made here.)
+#   lz4.img           f2fs-extra.img with media/filler.txt and app/Hello/Hello.apk rewritten as LZ4
+#                     compressed files (4-block clusters, the kernel's layout; see below). Its truth
+#                     is the tree, as for f2fs-extra.img.
 #   broken-magic.img  f2fs.img with the magic of both superblocks cleared
 #   backup-sb.img     f2fs.img with only the first superblock's magic cleared (the backup is read)
 #   bad-cp.img        f2fs.img with the CRC of the newer checkpoint pack broken (the other pack is read)
@@ -159,5 +162,72 @@ for blk in range(main, len(b) // 4096):
         b[at + 360 + 32] = 0; b[at + 360 + 33] = 2
         break
 write("compressed.img", b)
+
+# lz4.img: f2fs-extra.img with media/filler.txt (16 clusters) and app/Hello/Hello.apk (one cluster past
+# its end) turned into LZ4-compressed files as the kernel lays them out (fs/f2fs/compress.c): 4-block
+# clusters whose first address is COMPRESS_ADDR, then the blocks of a struct compress_data (clen,
+# chksum, 4 reserved words, an LZ4 block of the whole cluster, zero-padded past the end of the file),
+# unused slots NEW_ADDR. The blocks are the file's own; i_flags gets F2FS_COMPR_FL, the extra
+# attributes COMPRESS_LZ4 and log cluster size 2. (i_inode_checksum is left stale: presetscan does
+# not check it.)
+def lz4_block(src):
+    """A greedy LZ4 block (lz4_Block_format.md): 4-byte hash matches, the last 5 bytes literals."""
+    out, table, anchor, i, n = bytearray(), {}, 0, 0, len(src)
+    def length(v):
+        while v >= 255: out.append(255); v -= 255
+        out.append(v)
+    while i < n - 12:
+        key = bytes(src[i:i + 4]); j = table.get(key); table[key] = i
+        if j is not None and i - j <= 65535:
+            m = 4
+            while i + m < n - 5 and src[j + m] == src[i + m]: m += 1
+            lit = i - anchor
+            out.append(min(lit, 15) << 4 | min(m - 4, 15))
+            if lit >= 15: length(lit - 15)
+            out += src[anchor:i]; out += struct.pack("<H", i - j)
+            if m - 4 >= 15: length(m - 4 - 15)
+            i += m; anchor = i
+        else:
+            i += 1
+    lit = n - anchor
+    out.append(min(lit, 15) << 4)
+    if lit >= 15: length(lit - 15)
+    out += src[anchor:]
+    return bytes(out)
+
+b = bytearray(open(os.path.join(out, "f2fs-extra.img"), "rb").read())
+tree = os.path.join(out, "tree")
+def compress_inode(name, relpath):
+    for blk in range(main, len(b) // 4096):
+        at = blk * 4096
+        if struct.unpack_from("<I", b, at + 0x58)[0] == len(name) and b[at + 0x5c:at + 0x5c + len(name)] == name \
+                and struct.unpack_from("<H", b, at)[0] & 0o170000 == 0o100000:
+            break
+    else:
+        raise SystemExit(f"no inode named {name}")
+    data = open(os.path.join(tree, relpath), "rb").read()
+    extra = struct.unpack_from("<H", b, at + 360)[0]
+    addr_at = at + 360 + extra
+    nblocks = (len(data) + 4095) // 4096
+    assert nblocks <= 900
+    addrs = [struct.unpack_from("<I", b, addr_at + 4 * k)[0] for k in range((nblocks + 3) // 4 * 4)]
+    for c in range(0, len(addrs), 4):
+        raw = data[c * 4096:(c + 4) * 4096].ljust(4 * 4096, b"\0")
+        packed = lz4_block(raw)
+        payload = struct.pack("<II16x", len(packed), 0) + packed
+        pool = [a for a in addrs[c:c + 4] if a not in (0, 0xffffffff)]
+        need = (len(payload) + 4095) // 4096
+        assert need <= 3 and need <= len(pool), (relpath, c, need, len(pool))
+        for k in range(need):
+            piece = payload[k * 4096:(k + 1) * 4096].ljust(4096, b"\0")
+            b[pool[k] * 4096:(pool[k] + 1) * 4096] = piece
+        slots = [0xfffffffe] + pool[:need] + [0xffffffff] * (3 - need)
+        for k, a in enumerate(slots):
+            struct.pack_into("<I", b, addr_at + 4 * (c + k), a)
+    struct.pack_into("<I", b, at + 0x50, struct.unpack_from("<I", b, at + 0x50)[0] | 0x4)
+    b[at + 360 + 32] = 1; b[at + 360 + 33] = 2
+compress_inode(b"filler.txt", "media/filler.txt")
+compress_inode(b"Hello.apk", "app/Hello/Hello.apk")
+write("lz4.img", b)
 EOF2
 echo "make-f2fs.sh: samples in $out" >&2

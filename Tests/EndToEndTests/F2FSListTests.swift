@@ -33,7 +33,7 @@ import Testing
         (doc["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
     }
 
-    @Test(arguments: ["f2fs.img", "f2fs-extra.img"])
+    @Test(arguments: ["f2fs.img", "f2fs-extra.img", "lz4.img"])
     func everyAPKFoundWithItsHash(image: String) throws {
         let (status, found, doc) = try Self.list(image)
         let expected = try Self.expectedAPKs(image)
