@@ -10,7 +10,8 @@
 # file (data addresses in the inode, both direct nodes and an indirect node), 256 KiB of text, and
 # a symbolic link to an APK. Images (128 MiB, sparse files):
 #   f2fs.img          mkfs.f2fs defaults, loaded with sload.f2fs
-#   f2fs-extra.img    -O extra_attr,inode_checksum,inode_crtime,project_quota (i_extra_isize
+#   f2fs-extra.img    -O extra_attr,inode_checksum,inode_crtime,project_quota,compression (36-byte
+#                     i_extra_isize
 #                     shifts the address array; flexible_inline_xattr is left out: sload.f2fs 1.15
 #                     writes inode checksums fsck.f2fs rejects with it)
 #   compressed.img    f2fs-extra.img with app/Hello/Hello.apk's inode marked compressed (F2FS_COMPR_FL,
@@ -85,7 +86,7 @@ mk() {  # image, mkfs options, sload options
     sload.f2fs -T 315532800 $3 -f "$t" "$image" >/dev/null 2>&1
 }
 mk f2fs.img "" ""
-mk f2fs-extra.img "-O extra_attr,inode_checksum,inode_crtime,project_quota" ""
+mk f2fs-extra.img "-O extra_attr,inode_checksum,inode_crtime,project_quota,compression" ""
 
 python3 - "$out" <<'EOF2'
 import os, re, shutil, struct, subprocess, sys, hashlib, tempfile
@@ -207,6 +208,7 @@ def compress_inode(name, relpath):
         raise SystemExit(f"no inode named {name}")
     data = open(os.path.join(tree, relpath), "rb").read()
     extra = struct.unpack_from("<H", b, at + 360)[0]
+    assert extra >= 36, "no room for i_compress_algorithm: the image needs the compression feature"
     addr_at = at + 360 + extra
     nblocks = (len(data) + 4095) // 4096
     assert nblocks <= 900
