@@ -115,6 +115,29 @@ import Testing
         #expect(listing.errors.isEmpty)
     }
 
+    @Test func uncleanImageIsAWarning() throws {
+        // Clear CP_UMOUNT_FLAG in both packs and fix their CRCs: the image of a running device.
+        var bytes = [UInt8](try Data(contentsOf: try Self.url("f2fs.img")))
+        let cp = Int(ByteReader.u32le(bytes, 1024 + 0x4c))
+        for pack in 0..<2 {
+            let start = (cp + pack * 512) * 4096
+            let total = Int(ByteReader.u32le(bytes, start + 0x88))
+            for block in [start, start + (total - 1) * 4096] {
+                bytes[block + 0x84] &= 0xfe
+                let crcAt = Int(ByteReader.u32le(bytes, block + 0xa4))
+                let crc = F2FS.crc32(bytes[block..<block + crcAt])
+                for k in 0..<4 { bytes[block + crcAt + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+            }
+        }
+        let fs = try F2FS.Filesystem(source: MemoryByteSource(bytes))
+        var codes: [String] = []
+        var paths: [String] = []
+        try fs.forEachFile({ codes.append($0.diagnostic.code) }) { paths.append($0.path) }
+        #expect(codes.contains("f2fs.needs-recovery"))
+        #expect(!codes.contains("f2fs.checkpoint-pack-invalid"))
+        #expect(paths.contains("app/Hello/Hello.apk"))
+    }
+
     @Test func truncatedImageSaysSo() throws {
         let listing = try Self.list("truncated.img")
         #expect(listing.codes.contains("f2fs.truncated"))

@@ -4,6 +4,7 @@ extension F2FS {
     /// `struct f2fs_checkpoint` (kernel `f2fs_fs.h`) of the valid pack, with what the reader needs from
     /// the pack: the NAT version bitmap and the NAT journal of the hot data summary.
     public struct Checkpoint: Sendable {
+        static let flagUnmount: UInt32 = 0x1
         static let flagCompactSummary: UInt32 = 0x4
         static let flagLargeNATBitmap: UInt32 = 0x400
         /// `offsetof(struct f2fs_checkpoint, sit_nat_version_bitmap)` (`CP_MIN_CHKSUM_OFFSET`).

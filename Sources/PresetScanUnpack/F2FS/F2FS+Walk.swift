@@ -43,6 +43,12 @@ extension F2FS.Filesystem {
             note(ContainerNote(.error, "f2fs.truncated",
                 "f2fs image truncated: \(source.size) bytes of \(declaredSize); files past the end cannot be read"))
         }
+        if checkpoint.flags & F2FS.Checkpoint.flagUnmount == 0 {
+            // An image taken from a running device: what was fsynced after the last checkpoint lives
+            // only in node blocks that roll-forward recovery would replay (`f2fs_recover_fsync_data`).
+            note(ContainerNote(.warning, "f2fs.needs-recovery",
+                "the filesystem was not cleanly unmounted; files written after its last checkpoint are not read"))
+        }
         var visitedDirectories: Set<UInt32> = []
         var entryCount = 0
         var stopped = false
