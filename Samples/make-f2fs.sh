@@ -140,7 +140,15 @@ with open(os.path.join(out, "files.tsv"), "w") as f:
 
 # Broken variants.
 src = open(os.path.join(out, "f2fs.img"), "rb").read()
-def write(name, data): open(os.path.join(out, name), "wb").write(data)
+def write(name, data):
+    """Writes an image sparsely (zero 64 KiB runs become holes), as mkfs.f2fs leaves its own."""
+    with open(os.path.join(out, name), "wb") as f:
+        view = memoryview(data)
+        for at in range(0, len(data), 1 << 16):
+            chunk = view[at:at + (1 << 16)]
+            if any(chunk):
+                f.seek(at); f.write(chunk)
+        f.truncate(len(data))
 b = bytearray(src); b[1024:1028] = b"\0\0\0\0"; b[5120:5124] = b"\0\0\0\0"; write("broken-magic.img", b)
 b = bytearray(src); b[1024:1028] = b"\0\0\0\0"; write("backup-sb.img", b)
 # The newer checkpoint pack: cp_blkaddr at 0x4c, 512 blocks a segment.
