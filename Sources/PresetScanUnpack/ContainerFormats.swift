@@ -41,6 +41,8 @@ public enum ContainerFormats {
             return .container(try RK.open(source: source))
         case .amlogic:
             return .container(try Aml.Image(source: source))
+        case .f2fs:
+            return .container(try F2FS.Filesystem(source: source, limits: context.limits, budget: context.budget))
         case .zip, .unknown:
             return nil
         }

@@ -33,7 +33,6 @@ public enum UnsupportedFormat {
         Signature(name: "FAT", offset: 54, magic: ascii("FAT1"), also: bootSector),
         Signature(name: "FAT", offset: 82, magic: ascii("FAT32   "), also: bootSector),
         Signature(name: "LUKS encrypted volume", offset: 0, magic: [0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]),
-        Signature(name: "f2fs", offset: 1024, magic: [0x10, 0x20, 0xf5, 0xf2]),
         // Vendor firmware packages.
         // Not read yet: images of format version 3 and later encrypt the header and file table
         // (RC6 in the public imgrepacker/awimage descriptions, Twofish in some versions), and only

@@ -32,7 +32,6 @@ struct DetectionTests {
         ("exFAT", 3, Array("EXFAT   ".utf8)),
         ("NTFS", 3, Array("NTFS    ".utf8)),
         ("LUKS encrypted volume", 0, [0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]),
-        ("f2fs", 1024, [0x10, 0x20, 0xf5, 0xf2]),
         ("Rockchip firmware (RKFP)", 0, Array("RKFP".utf8)),
         ("Allwinner image (IMAGEWTY)", 0, Array("IMAGEWTY".utf8)),
         ("OPPO encrypted package (ozip)", 0, Array("OPPOENCRYPT!".utf8)),

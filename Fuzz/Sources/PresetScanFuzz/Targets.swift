@@ -109,6 +109,11 @@ enum FuzzTargets {
             if let update = try? RK.Update(source: MemoryByteSource(bytes)) { _ = update.parameter()?.partitions }
         }),
         ("amlogic", { bytes in walk { try Aml.Image(source: MemoryByteSource(bytes)) } }),
+        ("f2fs", { bytes in
+            walk { context in
+                try F2FS.Filesystem(source: MemoryByteSource(bytes), limits: unpackLimits, budget: context.budget)
+            }
+        }),
     ]
 
     static func named(_ name: String) -> Body? { all.first { $0.name == name }?.body }
