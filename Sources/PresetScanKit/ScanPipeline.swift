@@ -17,6 +17,8 @@ public struct ScanPipeline: Sendable {
     public var now: Date
     /// The baseline report's path and the fingerprints of its findings (`--baseline`).
     public var baseline: (path: String, fingerprints: Set<String>)?
+    /// Record every input's size and SHA-256 in the report (`--hash-inputs`).
+    public var hashInputs = false
 
     public init(policy: Policy = Policy(), lister: Lister = Lister(), now: Date = Date()) {
         self.policy = policy
@@ -41,6 +43,8 @@ public struct ScanPipeline: Sendable {
 
     /// Scans `inputs` against `registry`. Throws only when the registry cannot answer (exit 2).
     public func scan(inputs: [String], registry: RegistryInput) throws(RegistryError) -> Result {
+        // Before the scan, one file at a time: the hashes never compete with its parallel reads.
+        let inputHashes = hashInputs ? InputHasher.hash(inputs: inputs) : nil
         let listed = lister.list(inputs: inputs)
         let evaluator = Evaluator(
             policy: policy, today: RegistryDate(secondsSinceEpoch: now.timeIntervalSince1970), baseline: baseline?.fingerprints)
@@ -66,7 +70,8 @@ public struct ScanPipeline: Sendable {
         let runFindings = evaluator.runFindings(registry: info, diagnostics: listed.report.diagnostics)
         let report = ScanReport(
             toolVersion: PresetScanVersion.current, inputs: inputs, registry: registry.used, policy: ScanReport.PolicyUsed(policy),
-            baseline: baseline?.path, apps: apps, findings: runFindings, diagnostics: listed.report.diagnostics)
+            baseline: baseline?.path, apps: apps, findings: runFindings, diagnostics: listed.report.diagnostics,
+            inputHashes: inputHashes)
         return Result(report: report, unusableInputs: listed.unusableInputs)
     }
 }

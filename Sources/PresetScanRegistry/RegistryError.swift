@@ -1,3 +1,5 @@
+import PresetScanCrypto
+
 /// Why a snapshot could not be built, opened, verified or read.
 public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A records file or key file could not be read; `detail` is the system's reason.
@@ -49,28 +51,6 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .signatureInvalid(path, reason): "signature of \(path) does not verify: \(reason)"
         case let .tooOld(path, age, max): "snapshot \(path) is \(age) days old, more than the allowed \(max)"
         case let .queryFailed(detail): "registry query failed: \(detail)"
-        }
-    }
-}
-
-/// Why a detached snapshot signature was rejected.
-public enum SignatureFailure: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The `.sig` file is not in the format `registry sign` writes.
-    case malformed(String)
-    /// The signature names another key (its fingerprint is given).
-    case wrongKey(signedBy: String, given: String)
-    /// The snapshot's SHA-256 differs from the one that was signed: the file changed after signing.
-    case digestMismatch(signed: String, actual: String)
-    /// The signature does not verify under the key.
-    case badSignature
-
-    public var description: String {
-        switch self {
-        case let .malformed(detail): "malformed signature file: \(detail)"
-        case let .wrongKey(signedBy, given): "signed by key \(signedBy.prefix(16))…, not by the given key \(given.prefix(16))…"
-        case let .digestMismatch(signed, actual):
-            "the file changed after signing (signed SHA-256 \(signed.prefix(16))…, now \(actual.prefix(16))…)"
-        case .badSignature: "bad signature"
         }
     }
 }

@@ -8,7 +8,7 @@ struct PresetScan: ParsableCommand {
         commandName: "presetscan",
         abstract: "Prove that a device build presets no unfiled app.",
         version: PresetScanVersion.current,
-        subcommands: [Scan.self, Inspect.self, List.self, Registry.self, FilingCommand.self])
+        subcommands: [Scan.self, Inspect.self, List.self, Registry.self, Report.self, FilingCommand.self])
 
     /// Parses and runs like ArgumentParser's own `main`, except that a usage error exits 2
     /// (SPEC §5: bad arguments mean the command could not run) instead of EX_USAGE (64).

@@ -48,6 +48,9 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var walk: WalkOptions
 
+    @Flag(help: "Record every input's size and SHA-256 in the report (a folder's: of its file manifest), for evidence.")
+    var hashInputs = false
+
     @Flag(help: "Exit 0 rather than 3 when nothing fails but the scan is incomplete.")
     var allowIncomplete = false
 
@@ -102,6 +105,7 @@ struct Scan: ParsableCommand {
 
         var scanner = ScanPipeline(policy: policy, now: now)
         walk.apply(to: &scanner.lister, language: language, progress: !quiet)
+        scanner.hashInputs = hashInputs
         if let baseline {
             do { try scanner.useBaseline(path: baseline) } catch {
                 Log.error(Message(.cliBadBaseline, baseline, "\(error)"))

@@ -475,6 +475,29 @@ extension MessageKey {
         case .htmlFilterSearchHint: "label, package, filing number, path"
         case .htmlFilterShown: "{0} of {1} apps shown"
         case .htmlFilterNoMatch: "No app matches the filter."
+
+        // MARK: Evidence (scan --hash-inputs, report sign|verify)
+        case .evidenceTableFile: "input {0}: {1} bytes, sha256 {2}"
+        case .evidenceTableFolder: "input {0}: folder of {1} files, {2} bytes, manifest sha256 {3}"
+        case .evidenceHTMLInputs: "Inputs scanned"
+        case .evidenceHTMLFile: "File"
+        case .evidenceHTMLFolder: "Folder"
+        case .evidenceHTMLSize: "Size"
+        case .evidenceHTMLBytes: "{0} bytes"
+        case .evidenceHTMLFolderSize: "{0} files, {1} bytes"
+        case .evidenceHTMLSHA256: "SHA-256"
+        case .evidenceHTMLManifestSHA256: "Manifest SHA-256"
+        case .evidenceHTMLManifestNote: "A folder's SHA-256 is that of its manifest: one line per regular file under it (relative path, size, SHA-256, separated by tabs), sorted by path; symbolic links are not followed."
+        case .evidenceSigned: "wrote {0}: Ed25519 signature over {1} (sha256 {2}), key {3}"
+        case .evidenceVerified: "{0}: the signature verifies (key {1}); the report is unchanged since it was signed"
+        case .evidenceChanged: "{0} does not verify: it changed after signing (signed sha256 {1}, now {2})"
+        case .evidenceWrongKey: "{0} does not verify: it was signed by key {1}, not by the given key {2}"
+        case .evidenceBadSignature: "{0} does not verify: the signature does not match the report and the key"
+        case .evidenceMalformed: "{0} does not verify: {1} is not a presetscan report signature ({2})"
+        case .evidenceNoSignature: "{0} has no signature: {1} does not exist (presetscan report sign writes it)"
+        case .evidenceCannotRead: "cannot read the report {0}: {1}"
+        case .evidenceCannotWrite: "cannot write {0}: {1}"
+        case .evidenceBadKey: "key: {0}"
         }
     }
 }

@@ -475,6 +475,29 @@ extension MessageKey {
         case .htmlFilterSearchHint: "名称、包名、备案号、路径"
         case .htmlFilterShown: "显示 {0} / {1} 个应用"
         case .htmlFilterNoMatch: "没有符合筛选条件的应用。"
+
+        // MARK: Evidence (scan --hash-inputs, report sign|verify)
+        case .evidenceTableFile: "输入 {0}：{1} 字节，sha256 {2}"
+        case .evidenceTableFolder: "输入 {0}：文件夹，{1} 个文件，共 {2} 字节，清单 sha256 {3}"
+        case .evidenceHTMLInputs: "扫描的输入"
+        case .evidenceHTMLFile: "文件"
+        case .evidenceHTMLFolder: "文件夹"
+        case .evidenceHTMLSize: "大小"
+        case .evidenceHTMLBytes: "{0} 字节"
+        case .evidenceHTMLFolderSize: "{0} 个文件，共 {1} 字节"
+        case .evidenceHTMLSHA256: "SHA-256"
+        case .evidenceHTMLManifestSHA256: "清单 SHA-256"
+        case .evidenceHTMLManifestNote: "文件夹的 SHA-256 为其清单的摘要：清单中每个普通文件一行（相对路径、大小、SHA-256，以制表符分隔），按路径排序；不跟随符号链接。"
+        case .evidenceSigned: "已写入 {0}：{1} 的 Ed25519 签名（sha256 {2}），密钥 {3}"
+        case .evidenceVerified: "{0}：签名校验通过（密钥 {1}），报告自签名以来未被修改"
+        case .evidenceChanged: "{0} 签名校验未通过：报告在签名后已被修改（签名时 sha256 为 {1}，现为 {2}）"
+        case .evidenceWrongKey: "{0} 签名校验未通过：签名所用密钥为 {1}，不是所给的密钥 {2}"
+        case .evidenceBadSignature: "{0} 签名校验未通过：签名与报告及密钥不符"
+        case .evidenceMalformed: "{0} 签名校验未通过：{1} 不是 presetscan 报告签名文件（{2}）"
+        case .evidenceNoSignature: "{0} 没有签名：{1} 不存在（由 presetscan report sign 生成）"
+        case .evidenceCannotRead: "无法读取报告 {0}：{1}"
+        case .evidenceCannotWrite: "无法写入 {0}：{1}"
+        case .evidenceBadKey: "密钥不可用：{0}"
         }
     }
 }

@@ -25,9 +25,23 @@ public struct CSVScanReporter: ScanReporter {
 
     public init(options: ScanRenderOptions = ScanRenderOptions()) { self.options = options }
 
+    /// With `--hash-inputs`, after the others: the input each app was found in, its size and SHA-256
+    /// (a folder's: of its manifest). Columns rather than a comment line, which CSV readers would
+    /// take for the header.
+    static let inputColumns = ["input", "input_size", "input_sha256"]
+
     public func render(_ report: ScanReport) throws -> String {
-        var out = "\u{FEFF}" + Self.row(Self.columns)
-        for app in report.apps { out += Self.row(cells(app)) }
+        let hashed = report.inputHashes != nil
+        var out = "\u{FEFF}" + Self.row(Self.columns + (hashed ? Self.inputColumns : []))
+        for app in report.apps {
+            var cells = cells(app)
+            if hashed {
+                let inputs = report.inputHashes(for: app.record.location)
+                cells += [inputs.map(\.path).joined(separator: " "), inputs.map { "\($0.size)" }.joined(separator: " "),
+                          inputs.map(\.sha256).joined(separator: " ")]
+            }
+            out += Self.row(cells)
+        }
         return out
     }
 

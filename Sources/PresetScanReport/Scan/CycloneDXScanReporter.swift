@@ -67,6 +67,8 @@ public struct CycloneDXScanReporter: ScanReporter {
 
     struct Metadata: Encodable {
         var tools: Tools
+        /// What was scanned, with each input's SHA-256: only with `--hash-inputs`.
+        var component: InputComponent?
         var properties: [Property]
 
         struct Tools: Encodable { var components: [ToolComponent] }
@@ -78,6 +80,7 @@ public struct CycloneDXScanReporter: ScanReporter {
 
         init(_ report: ScanReport) {
             tools = Tools(components: [ToolComponent(version: report.toolVersion)])
+            component = report.inputHashes.map(InputComponent.init)
             let r = report.registry, p = report.policy
             var properties = report.inputs.map { Property("presetscan:input", $0) }
             properties += [
@@ -157,6 +160,48 @@ public struct CycloneDXScanReporter: ScanReporter {
                     l.text(.cdxFindingSeverity, id, l.text(finding.severity.term), text)
                 }
                 properties.append(Property("presetscan:finding", value))
+            }
+            self.properties = properties
+        }
+    }
+
+    /// The scanned device build as the BOM's subject (`metadata.component`, type `firmware`), its
+    /// inputs nested: a file with its SHA-256 in `hashes`; a folder (type `data`, it has no bytes of
+    /// its own) with its manifest's SHA-256, file count and total size as properties. The sizes are
+    /// properties too: CycloneDX has no field for them.
+    struct InputComponent: Encodable {
+        var type: String
+        var bomRef: String
+        var name: String
+        var hashes: [Component.Hash]?
+        var properties: [Property]?
+        var components: [InputComponent]?
+
+        enum CodingKeys: String, CodingKey {
+            case type, bomRef = "bom-ref", name, hashes, properties, components
+        }
+
+        init(_ inputs: [ScanReport.InputHash]) {
+            type = "firmware"
+            bomRef = "presetscan-inputs"
+            name = inputs.map(\.path).joined(separator: " ")
+            components = inputs.enumerated().map { InputComponent($0.element, index: $0.offset + 1) }
+        }
+
+        init(_ input: ScanReport.InputHash, index: Int) {
+            bomRef = "presetscan-input-\(index)"
+            name = input.path
+            var properties = [Property("presetscan:input:kind", input.kind.rawValue), Property("presetscan:input:size", "\(input.size)")]
+            switch input.kind {
+            case .file:
+                type = "file"
+                hashes = [Component.Hash(content: input.sha256)]
+            case .folder:
+                type = "data"
+                properties += [
+                    Property("presetscan:input:files", "\(input.files ?? 0)"),
+                    Property("presetscan:input:manifestSha256", input.sha256),
+                ]
             }
             self.properties = properties
         }

@@ -42,6 +42,8 @@ public struct JSONScanReporter: ScanReporter {
         var schemaVersion = ScanReport.schemaVersion
         var tool: Tool
         var inputs: [String]
+        /// Only with `--hash-inputs`; absent otherwise.
+        var inputHashes: [ScanReport.InputHash]?
         var registry: Registry
         var policy: PolicyDTO
         var baseline: String?
@@ -53,6 +55,7 @@ public struct JSONScanReporter: ScanReporter {
         init(_ report: ScanReport, language: Language) {
             tool = Tool(name: "presetscan", version: report.toolVersion)
             inputs = report.inputs
+            inputHashes = report.inputHashes
             let r = report.registry
             registry = Registry(path: r.path, sha256: r.sha256, builtAt: r.builtAt, ageDays: r.ageDays, recordCount: r.recordCount,
                                 source: r.source, signature: r.signature, signatureDetail: r.signatureNote.text(language), importedFrom: r.importedFrom)

@@ -118,6 +118,15 @@ public struct JUnitScanReporter: ScanReporter {
         var items: [(String, String)] = [
             ("presetscan.version", report.toolVersion),
             ("inputs", report.inputs.joined(separator: " ")),
+        ]
+        // `--hash-inputs`: for a folder, sha256 is its manifest's (Samples/schema/scan-report.schema.json).
+        for (index, input) in (report.inputHashes ?? []).enumerated() {
+            let prefix = "input.\(index + 1)."
+            items += [(prefix + "path", input.path), (prefix + "kind", input.kind.rawValue), (prefix + "size", "\(input.size)"),
+                      (prefix + "sha256", input.sha256)]
+            if let files = input.files { items.append((prefix + "files", "\(files)")) }
+        }
+        items += [
             ("registry.path", r.path),
             ("registry.sha256", r.sha256),
             ("registry.builtAt", r.builtAt),

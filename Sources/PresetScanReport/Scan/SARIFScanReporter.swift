@@ -48,9 +48,12 @@ public struct SARIFScanReporter: ScanReporter {
         var tool: Tool
         var results: [Result]
         var columnKind = "unicodeCodePoints"
+        /// The inputs with their hashes, only with `--hash-inputs`.
+        var artifacts: [Artifact]?
         var properties: RunProperties
 
         init(_ report: ScanReport, language: Language) {
+            artifacts = report.inputHashes?.map(Artifact.init)
             tool = Tool(driver: Driver(version: report.toolVersion, rules: Rule.allCases.sorted().map { ReportingDescriptor($0, language) }))
             results = report.apps.flatMap { app in app.findings.map { Result($0, app: app, language: language) } }
                 + report.findings.map { Result($0, app: nil, language: language) }
@@ -186,6 +189,40 @@ public struct SARIFScanReporter: ScanReporter {
         init(_ suppression: Suppression, language: Language) {
             justification = suppression.reason(language)
             properties = Properties(presetscanKind: suppression.kind.rawValue)
+        }
+    }
+
+    /// `artifact` (§3.24) of one input, with its length and SHA-256 (§3.24.11 `hashes`). A folder
+    /// has no bytes of its own: it is a `directory` whose manifest SHA-256, file count and total
+    /// size are properties (the manifest is described in the JSON report schema).
+    struct Artifact: Encodable {
+        var location: ResultLocation.ArtifactLocation
+        var roles: [String]
+        var length: UInt64?
+        var hashes: [String: String]?
+        var properties: Properties
+
+        struct Properties: Encodable {
+            var kind: String
+            var size: UInt64
+            var files: Int?
+            var manifestSha256: String?
+        }
+
+        init(_ input: ScanReport.InputHash) {
+            switch input.kind {
+            case .file:
+                location = ResultLocation.ArtifactLocation(uri: SARIFScanReporter.uri(path: input.path))
+                roles = ["analysisTarget"]
+                length = input.size
+                hashes = ["sha-256": input.sha256]
+                properties = Properties(kind: input.kind.rawValue, size: input.size)
+            case .folder:
+                let path = input.path.hasSuffix("/") ? input.path : input.path + "/"
+                location = ResultLocation.ArtifactLocation(uri: SARIFScanReporter.uri(path: path))
+                roles = ["analysisTarget", "directory"]
+                properties = Properties(kind: input.kind.rawValue, size: input.size, files: input.files, manifestSha256: input.sha256)
+            }
         }
     }
 

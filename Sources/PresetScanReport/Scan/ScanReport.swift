@@ -10,7 +10,8 @@ public struct ScanReport: Sendable, Equatable {
     /// Version of the JSON report schema (`Samples/schema/scan-report.schema.json`).
     /// 2: packages of every platform (`kind`, `platform`, `build`, `profile`, `components` in each
     /// app), SHA-1/SHA-256 fingerprints in `registryMatch`, and the verdict precedence of SPEC §4
-    /// (a matching filing is `filed` even where an exemption or waiver applies).
+    /// (a matching filing is `filed` even where an exemption or waiver applies). Version 2 reports
+    /// may also carry `inputHashes` (`scan --hash-inputs`): optional, absent unless asked for.
     public static let schemaVersion = 2
 
     /// The snapshot the scan used, as every report names it (SPEC §3).
@@ -89,10 +90,12 @@ public struct ScanReport: Sendable, Equatable {
     public var findings: [Finding]
     /// Every diagnostic raised while unpacking (errors also appear as PS009 findings).
     public var diagnostics: [Diagnostic]
+    /// Each input's size and SHA-256, when the scan was asked for them (`--hash-inputs`).
+    public var inputHashes: [InputHash]?
 
     public init(
         toolVersion: String, inputs: [String], registry: RegistryUsed, policy: PolicyUsed, baseline: String?,
-        apps: [AssessedApp], findings: [Finding], diagnostics: [Diagnostic]
+        apps: [AssessedApp], findings: [Finding], diagnostics: [Diagnostic], inputHashes: [InputHash]? = nil
     ) {
         self.toolVersion = toolVersion
         self.inputs = inputs
@@ -102,6 +105,7 @@ public struct ScanReport: Sendable, Equatable {
         self.apps = apps.sorted { $0.record.location < $1.record.location }
         self.findings = findings.sorted()
         self.diagnostics = diagnostics
+        self.inputHashes = inputHashes
     }
 
     /// Every finding: each app's, then the run's.

@@ -57,6 +57,15 @@ public struct TableScanReporter: ScanReporter {
             out.append(paint(l.text(.scanRunFindings, "\(report.findings.count)"), .bold))
             for finding in report.findings { out.append("  " + line(finding, withLocation: true)) }
         }
+        if let inputs = report.inputHashes, !inputs.isEmpty {
+            out.append("")
+            for input in inputs {
+                switch input.kind {
+                case .file: out.append(l.text(.evidenceTableFile, input.path, "\(input.size)", input.sha256))
+                case .folder: out.append(l.text(.evidenceTableFolder, input.path, "\(input.files ?? 0)", "\(input.size)", input.sha256))
+                }
+            }
+        }
         out.append("")
         out.append(report.summaryLine(l))
         let failingRules = Set(report.failing.map(\.rule)).sorted().map(\.rawValue).joined(separator: ", ")

@@ -20,7 +20,7 @@ extension HTMLScanReporter {
         out += chart(report) + "</figure>\n"
         out += counts(report) + "</div>\n"
         out += failingApps(report)
-        out += "<div class=\"basis\">\n" + registry(report) + policy(report) + "</div>\n"
+        out += "<div class=\"basis\">\n" + registry(report) + policy(report) + inputs(report) + "</div>\n"
         return out + "</section>\n"
     }
 
