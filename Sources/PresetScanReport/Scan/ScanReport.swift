@@ -10,9 +10,10 @@ public struct ScanReport: Sendable, Equatable {
     /// Version of the JSON report schema (`Samples/schema/scan-report.schema.json`).
     /// 2: packages of every platform (`kind`, `platform`, `build`, `profile`, `components` in each
     /// app), SHA-1/SHA-256 fingerprints in `registryMatch`, and the verdict precedence of SPEC §4
-    /// (a matching filing is `filed` even where an exemption or waiver applies). Version 2 reports
-    /// may also carry `inputHashes` (`scan --hash-inputs`): optional, absent unless asked for.
-    public static let schemaVersion = 2
+    /// (a matching filing is `filed` even where an exemption or waiver applies).
+    /// 3: rules PS012–PS014, `verificationFailure` (why `verified` is false) and `filingSystemLinks`
+    /// in each app, `inputHashes` (`scan --hash-inputs`; optional, absent unless asked for).
+    public static let schemaVersion = 3
 
     /// The snapshot the scan used, as every report names it (SPEC §3).
     public struct RegistryUsed: Sendable, Equatable {
