@@ -32,10 +32,9 @@ extension EROFS.Filesystem {
                 "EROFS image truncated: \(source.size) bytes of \(declaredSize); files past the end cannot be read"))
         }
         var visitedDirectories: Set<UInt64> = []
-        var entryCount = 0
-        var stopped = false
+        var bounds = WalkBounds(limits)
         func walk(_ nid: UInt64, _ prefix: String, depth: Int) throws {
-            guard !stopped else { return }
+            guard !bounds.stopped else { return }
             let at = prefix.isEmpty ? nil : prefix
             guard visitedDirectories.insert(nid).inserted else {
                 note(ContainerNote(.error, "erofs.directory-loop", "directory nid \(nid) is reached twice; not entered again", path: at))
@@ -55,19 +54,9 @@ extension EROFS.Filesystem {
                 return
             }
             for entry in entries {
-                entryCount += 1
-                if entryCount > limits.maxEntries {
-                    note(ContainerNote(.error, "limit.entries", "more than \(limits.maxEntries) entries; the rest of the filesystem is not read"))
-                    stopped = true
-                    return
-                }
+                guard bounds.count(note) else { return }
+                guard let path = bounds.path(entry.name, under: prefix, note) else { continue }
                 let name = String(decoding: entry.name, as: UTF8.self)
-                let path = prefix.isEmpty ? name : prefix + "/" + name
-                if path.utf8.count > limits.maxPathLength {
-                    note(ContainerNote(.error, "limit.path-length", "path longer than \(limits.maxPathLength) bytes; not read",
-                                       path: String(path.prefix(256))))
-                    continue
-                }
                 let child: EROFS.Inode
                 do { child = try inode(entry.nid) } catch {
                     note(ContainerNote(.error, "erofs.unreadable-inode", "\(error)", path: path))

@@ -49,10 +49,9 @@ extension Ext4.Filesystem {
             note(ContainerNote(.warning, "ext4.needs-recovery", "the journal needs recovery; files are read as the image holds them"))
         }
         var visitedDirectories: Set<UInt32> = []
-        var entryCount = 0
-        var stopped = false
+        var bounds = WalkBounds(limits)
         func walk(_ dirInode: UInt32, _ prefix: String) throws {
-            guard !stopped else { return }
+            guard !bounds.stopped else { return }
             guard visitedDirectories.insert(dirInode).inserted else {
                 note(ContainerNote(.error, "ext4.directory-loop", "directory inode \(dirInode) is reached twice; not entered again",
                                    path: prefix.isEmpty ? nil : prefix))
@@ -76,19 +75,9 @@ extension Ext4.Filesystem {
                 return
             }
             for entry in entries {
-                entryCount += 1
-                if entryCount > limits.maxEntries {
-                    note(ContainerNote(.error, "limit.entries", "more than \(limits.maxEntries) entries; the rest of the filesystem is not read"))
-                    stopped = true
-                    return
-                }
+                guard bounds.count(note) else { return }
+                guard let path = bounds.path(entry.name, under: prefix, note) else { continue }
                 let name = String(decoding: entry.name, as: UTF8.self)
-                let path = prefix.isEmpty ? name : prefix + "/" + name
-                if path.utf8.count > limits.maxPathLength {
-                    note(ContainerNote(.error, "limit.path-length", "path longer than \(limits.maxPathLength) bytes; not read",
-                                       path: String(path.prefix(256))))
-                    continue
-                }
                 let child: Ext4.Inode
                 do { child = try inode(entry.inode) } catch {
                     note(ContainerNote(.error, "ext4.unreadable-inode", "\(error)", path: path))

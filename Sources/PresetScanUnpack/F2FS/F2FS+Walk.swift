@@ -50,10 +50,9 @@ extension F2FS.Filesystem {
                 "the filesystem was not cleanly unmounted; files written after its last checkpoint are not read"))
         }
         var visitedDirectories: Set<UInt32> = []
-        var entryCount = 0
-        var stopped = false
+        var bounds = WalkBounds(limits)
         func walk(_ dirIno: UInt32, _ prefix: String, depth: Int) throws {
-            guard !stopped else { return }
+            guard !bounds.stopped else { return }
             let at = prefix.isEmpty ? nil : prefix
             guard visitedDirectories.insert(dirIno).inserted else {
                 note(ContainerNote(.error, "f2fs.directory-loop", "directory inode \(dirIno) is reached twice; not entered again", path: at))
@@ -86,19 +85,9 @@ extension F2FS.Filesystem {
                 return
             }
             for entry in entries {
-                entryCount += 1
-                if entryCount > limits.maxEntries {
-                    note(ContainerNote(.error, "limit.entries", "more than \(limits.maxEntries) entries; the rest of the filesystem is not read"))
-                    stopped = true
-                    return
-                }
+                guard bounds.count(note) else { return }
+                guard let path = bounds.path(entry.name, under: prefix, note) else { continue }
                 let name = String(decoding: entry.name, as: UTF8.self)
-                let path = prefix.isEmpty ? name : prefix + "/" + name
-                if path.utf8.count > limits.maxPathLength {
-                    note(ContainerNote(.error, "limit.path-length", "path longer than \(limits.maxPathLength) bytes; not read",
-                                       path: String(path.prefix(256))))
-                    continue
-                }
                 let child: F2FS.Inode
                 do { child = try inode(entry.ino) } catch {
                     note(ContainerNote(.error, (error as? ContainerError)?.code ?? "f2fs.unreadable-inode", "\(error)", path: path))

@@ -25,12 +25,11 @@ extension Squashfs.Image {
         }
         let dataEnd = min(superblock.bytesUsed, source.size)
         var visited: Set<ListingKey> = []
-        var entryCount = 0
-        var stopped = false
+        var bounds = WalkBounds(limits)
 
         func walk(_ dir: Squashfs.Inode, _ prefix: String, depth: Int) throws {
             let here = prefix.isEmpty ? nil : prefix
-            guard !stopped else { return }
+            guard !bounds.stopped else { return }
             guard depth <= Squashfs.maxDirectoryDepth else {
                 note(ContainerNote(.error, "limit.directory-depth",
                     "directories nested deeper than \(Squashfs.maxDirectoryDepth); not entered", path: here))
@@ -42,17 +41,12 @@ extension Squashfs.Image {
                     "directory inode \(dir.number) lists a directory already walked; not entered again", path: here))
                 return
             }
-            let (found, error) = directories.entries(of: dir, limit: limits.maxEntries - entryCount)
+            let (found, error) = directories.entries(of: dir, limit: limits.maxEntries - bounds.entries)
             if let error {
                 note(ContainerNote(.error, error.containerCode, "directory partly unreadable: \(error)", path: here))
             }
             for entry in found.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
-                entryCount += 1
-                if entryCount > limits.maxEntries {
-                    note(ContainerNote(.error, "limit.entries", "more than \(limits.maxEntries) entries; the rest of the image is not read"))
-                    stopped = true
-                    return
-                }
+                guard bounds.count(note) else { return }
                 let name = String(decoding: entry.name, as: UTF8.self)
                 if entry.name.isEmpty || entry.name == [0x2e] || entry.name == [0x2e, 0x2e] || entry.name.contains(0x2f)
                     || entry.name.contains(0) {
@@ -60,12 +54,7 @@ extension Squashfs.Image {
                                        path: here))
                     continue
                 }
-                let path = prefix.isEmpty ? name : prefix + "/" + name
-                if path.utf8.count > limits.maxPathLength {
-                    note(ContainerNote(.error, "limit.path-length", "path longer than \(limits.maxPathLength) bytes; not read",
-                                       path: String(path.prefix(256))))
-                    continue
-                }
+                guard let path = bounds.path(entry.name, under: prefix, note) else { continue }
                 let inode: Squashfs.Inode
                 switch entry.inode {
                 case .success(let i): inode = i
@@ -76,7 +65,7 @@ extension Squashfs.Image {
                 switch inode.kind {
                 case .directory:
                     try walk(inode, path, depth: depth + 1)
-                    if stopped { return }
+                    if bounds.stopped { return }
                 case .symlink:
                     if name.lowercased().hasSuffix(".apk") {
                         note(ContainerNote(.info, "squashfs.symlink", "symbolic link to \(inode.symlinkTarget); not followed", path: path))
