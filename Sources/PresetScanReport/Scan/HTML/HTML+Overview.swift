@@ -123,7 +123,7 @@ extension HTMLScanReporter {
         case "invalid": state = t(.htmlSignatureInvalid)
         default: state = t(.htmlSignatureUnchecked)
         }
-        return "\(state) <span class=\"minor\">(\(Self.escape(r.signatureDetail)))</span>"
+        return "\(state) <span class=\"minor\">(\(Self.escape(r.signatureNote.text(language))))</span>"
     }
 
     func policy(_ report: ScanReport) -> String {
