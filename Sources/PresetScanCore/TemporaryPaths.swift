@@ -28,9 +28,7 @@ public enum TemporaryPaths {
     /// Whether `removeAll` has begun: the run is being interrupted, write nothing new.
     public static var isEnding: Bool { state.withLock { $0.ending } }
 
-    /// Records a path to remove on interrupt; call `forget` once it is removed normally.
-    public static func remember(_ path: String) { state.withLock { _ = $0.live.insert(path) } }
-
+    /// Call once a path made by `create` is removed normally.
     public static func forget(_ path: String) { state.withLock { _ = $0.live.remove(path) } }
 
     /// Removes every remembered path with all it holds, and refuses new ones from now on;

@@ -35,11 +35,8 @@ public enum NameMatch {
     /// the report when none matches.
     public static func closest(_ labels: [(locale: String, label: String)], to filed: String) -> (locale: String, label: String)? {
         let target = Array(fold(filed).unicodeScalars)
-        return labels.min { a, b in
-            let da = distance(Array(fold(a.label).unicodeScalars), target)
-            let db = distance(Array(fold(b.label).unicodeScalars), target)
-            return (da, a.locale) < (db, b.locale)
-        }
+        let scored = labels.map { (label: $0, distance: distance(Array(fold($0.label).unicodeScalars), target)) }
+        return scored.min { ($0.distance, $0.label.locale) < ($1.distance, $1.label.locale) }?.label
     }
 
     /// Levenshtein distance, on at most 128 scalars of each side (labels are short; hostile ones

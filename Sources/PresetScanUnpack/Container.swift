@@ -42,7 +42,9 @@ public enum ContentDetector {
 
     /// Detects the kind of `source`, reading at most its first 4100 bytes (and 5 bytes at 32769).
     public static func detect(_ source: ByteSource) -> ContentKind {
-        identify(source, fileName: "", farMagics: false).kind
+        let n = Int(min(source.size, UInt64(headLength)))
+        guard let head = try? source.read(at: 0, count: n) else { return .unknown }
+        return detectWithoutHead(source, head: head)
     }
 
     /// What `source` is: its kind, and when presetscan does not read it, the name of a format it
@@ -143,11 +145,13 @@ public enum ContentDetector {
 
     /// Detects from a prefix alone (streamed data); iso9660 needs 32774 bytes of prefix.
     public static func detect(head: [UInt8]) -> ContentKind {
-        for signature in signatures {
-            let end = signature.offset + signature.magic.count
-            if end <= head.count, head[signature.offset..<end].elementsEqual(signature.magic) { return signature.kind }
-        }
-        return .unknown
+        signatures.first { has($0.magic, at: $0.offset, in: head) }?.kind ?? .unknown
+    }
+
+    /// Whether `head` holds `magic` at `offset` (false when it is too short to).
+    static func has(_ magic: [UInt8], at offset: Int, in head: [UInt8]) -> Bool {
+        let end = offset + magic.count
+        return end <= head.count && head[offset..<end].elementsEqual(magic)
     }
 }
 

@@ -56,13 +56,7 @@ public enum UnsupportedFormat {
 
     /// The unsupported format `head` (the first bytes of some content) is, or nil.
     public static func name(head: [UInt8]) -> String? {
-        for signature in signatures {
-            let end = signature.offset + signature.magic.count
-            guard end <= head.count, head[signature.offset..<end].elementsEqual(signature.magic) else { continue }
-            if let also = signature.also, !also(head) { continue }
-            return signature.name
-        }
-        return nil
+        signatures.first { ContentDetector.has($0.magic, at: $0.offset, in: head) && ($0.also?(head) ?? true) }?.name
     }
 
     /// The encrypted vendor package a file name names (`.ofp`, `.ops`), or nil.

@@ -234,17 +234,17 @@ extension Squashfs {
             case Int32(SQFS_INODE_FILE.rawValue):
                 // blocks_start u32, fragment_index u32, fragment_offset u32, file_size u32
                 let fields = try words(table, 16)
-                sizes.fileSize = UInt64(u32(fields, 12))
-                sizes.blockCount = count(UInt64(u32(fields, 12)), fragment: u32(fields, 4), blockSize: blockSize)
+                sizes.fileSize = UInt64(ByteReader.u32le(fields, 12))
+                sizes.blockCount = count(UInt64(ByteReader.u32le(fields, 12)), fragment: ByteReader.u32le(fields, 4), blockSize: blockSize)
             case Int32(SQFS_INODE_EXT_FILE.rawValue):
                 // blocks_start u64, file_size u64, sparse u64, nlink u32, fragment_idx u32, ...
                 let fields = try words(table, 32)
-                let size = UInt64(u32(fields, 8)) | UInt64(u32(fields, 12)) << 32
+                let size = UInt64(ByteReader.u32le(fields, 8)) | UInt64(ByteReader.u32le(fields, 12)) << 32
                 sizes.fileSize = size
-                sizes.blockCount = count(size, fragment: u32(fields, 28), blockSize: blockSize)
+                sizes.blockCount = count(size, fragment: ByteReader.u32le(fields, 28), blockSize: blockSize)
             case Int32(SQFS_INODE_SLINK.rawValue), Int32(SQFS_INODE_EXT_SLINK.rawValue):
                 // nlink u32, target_size u32
-                sizes.symlinkTarget = u32(try words(table, 8), 4)
+                sizes.symlinkTarget = ByteReader.u32le(try words(table, 8), 4)
             default:
                 break
             }
@@ -263,10 +263,6 @@ extension Squashfs {
             var bytes = [UInt8](repeating: 0, count: count)
             try LibraryError.check(sqfs_meta_reader_read(table, &bytes, count), "reading an inode's fields")
             return bytes
-        }
-
-        private static func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
-            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
         }
     }
 }

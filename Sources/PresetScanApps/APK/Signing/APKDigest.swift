@@ -109,14 +109,7 @@ enum APKContentDigest: UInt32, Sendable, CaseIterable {
             }
             if start < bytes.count { pending += bytes[start...] }
         }
-        for range in [0..<signingBlockOffset, centralDirectory] {
-            var offset = range.lowerBound
-            while offset < range.upperBound {
-                let count = Int(min(UInt64(readSize), range.upperBound - offset))
-                try source.read(at: offset, count: count).withUnsafeBytes { try add($0) }
-                offset += UInt64(count)
-            }
-        }
+        for range in [0..<signingBlockOffset, centralDirectory] { try read(range, of: source, add) }
         try patched.withUnsafeBytes { try add($0) }
         if !pending.isEmpty {
             pending += [UInt8](repeating: 0, count: verityPage - pending.count)
@@ -153,19 +146,24 @@ enum APKContentDigest: UInt32, Sendable, CaseIterable {
     }
 
     private static func digestRange(_ range: Range<UInt64>, of source: ByteSource, into states: inout [ChunkState]) throws {
+        try read(range, of: source) { buffer in
+            var start = 0
+            while start < buffer.count {
+                let end = min(start + chunkSize, buffer.count)
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+                for i in states.indices { try states[i].addChunk(chunk) }
+                start = end
+            }
+        }
+    }
+
+    /// Hands `range` of `source` to `body` in reads of `readSize` bytes (a multiple of both the
+    /// chunk and the verity page, so neither is split across reads).
+    private static func read(_ range: Range<UInt64>, of source: ByteSource, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var offset = range.lowerBound
         while offset < range.upperBound {
             let count = Int(min(UInt64(readSize), range.upperBound - offset))
-            let bytes = try source.read(at: offset, count: count)
-            try bytes.withUnsafeBytes { buffer in
-                var start = 0
-                while start < buffer.count {
-                    let end = min(start + chunkSize, buffer.count)
-                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
-                    for i in states.indices { try states[i].addChunk(chunk) }
-                    start = end
-                }
-            }
+            try source.read(at: offset, count: count).withUnsafeBytes(body)
             offset += UInt64(count)
         }
     }

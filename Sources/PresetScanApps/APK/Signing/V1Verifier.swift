@@ -20,22 +20,9 @@ struct V1Verifier {
         APKVerification.Failure("v1", reason, message)
     }
 
-    /// nil when the JAR signature verifies.
-    func verify() -> APKVerification.Failure? {
-        if case .failure(let failure) = verifySigners() { return failure }
-        return nil
-    }
-
     /// The signers' certificates (each signer's first, DER, in signer order) when the JAR signature
     /// verifies: apksig compares them with the v2 and v3 signers.
     func verifySigners() -> Result<[[UInt8]], APKVerification.Failure> {
-        switch check() {
-        case .failure(let failure): .failure(failure)
-        case .success(let certificates): .success(certificates)
-        }
-    }
-
-    private func check() -> Result<[[UInt8]], APKVerification.Failure> {
         func failure(_ reason: APKVerification.Reason, _ message: String) -> Result<[[UInt8]], APKVerification.Failure> {
             .failure(self.failure(reason, message))
         }
