@@ -195,8 +195,7 @@ final class Walker {
                 }
                 if entry.knownKind == .unknown || entry.source == nil {
                     if let format = entry.head.flatMap(UnsupportedFormat.name(head:)) ?? UnsupportedFormat.name(fileName: name) {
-                        note(.error, "format.unsupported",
-                             "\(format): presetscan does not read this format, so the apps in it are not checked", location)
+                        note(.error, "format.unsupported", format, location)
                     } else if namesPackage(name) {
                         note(.error, "package.unreadable", "named like an app package but its content is not one", location)
                     }
@@ -218,8 +217,7 @@ final class Walker {
             // Content that may hold apps is never passed over as data (SPEC §6): a format known by
             // its magic but not read, a package by name, or an input given that nothing recognises.
             if let format = unsupported {
-                note(.error, "format.unsupported", "\(format): presetscan does not read this format, so the apps in it are not checked",
-                     location)
+                note(.error, "format.unsupported", format, location)
             } else if namesPackage(name) {
                 note(.error, "package.unreadable", "named like an app package but its content is not one", location)
             } else if depth == 0 {

@@ -5,10 +5,22 @@ import PresetScanRegistry
 /// in the reader's language while the parser's own detail stays an untranslated argument (SPEC §8).
 public enum IncompleteCause: Sendable, Equatable, CaseIterable {
     case truncated, encrypted, unsupported, limit, missingPart, damaged, unreadable
+    /// Content whose magic names a format presetscan knows but does not read (`format.unsupported`).
+    case unreadFormat
+    /// An input given that no reader recognises (`input.unrecognised`).
+    case unrecognised
 
     /// `ext4.truncated` → truncated, `limit.entries` → limit, `ota.incremental` → unsupported, …
     public init(code: String) {
         let code = code.lowercased()
+        if code == "format.unsupported" {
+            self = .unreadFormat
+            return
+        }
+        if code == "input.unrecognised" {
+            self = .unrecognised
+            return
+        }
         let words = code.split(whereSeparator: { $0 == "." || $0 == "-" }).map(String.init)
         if words.contains("truncated") {
             self = .truncated
@@ -32,7 +44,7 @@ public enum IncompleteCause: Sendable, Equatable, CaseIterable {
         switch self {
         case .truncated: .packageTruncated
         case .encrypted: .packageEncrypted
-        case .unsupported: .packageUnsupported
+        case .unsupported, .unreadFormat, .unrecognised: .packageUnsupported
         case .limit: .packageLimit
         case .missingPart: .packageMissingPart
         case .damaged: .packageDamaged
@@ -46,6 +58,8 @@ public enum IncompleteCause: Sendable, Equatable, CaseIterable {
         case .truncated: .inputTruncated
         case .encrypted: .inputEncrypted
         case .unsupported: .inputUnsupported
+        case .unreadFormat: .inputUnreadFormat
+        case .unrecognised: .inputUnrecognised
         case .limit: .inputLimit
         case .missingPart: .inputMissingPart
         case .damaged: .inputDamaged

@@ -43,6 +43,8 @@ extension MessageKey {
         case .inputTruncated: "{0}"
         case .inputEncrypted: "{0}"
         case .inputUnsupported: "{0}"
+        case .inputUnreadFormat: "{0}: presetscan does not read this format, so the apps in it are not checked"
+        case .inputUnrecognised: "not a firmware image, archive or app package presetscan reads"
         case .inputLimit: "{0}"
         case .inputMissingPart: "{0}"
         case .inputDamaged: "{0}"

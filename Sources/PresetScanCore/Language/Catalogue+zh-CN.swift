@@ -43,6 +43,8 @@ extension MessageKey {
         case .inputTruncated: "输入不完整（文件被截断）：{0}"
         case .inputEncrypted: "输入已加密，无法读取：{0}"
         case .inputUnsupported: "输入格式不受支持（如增量 OTA 包）：{0}"
+        case .inputUnreadFormat: "{0}：presetscan 不读取此格式，其中的应用未经检查"
+        case .inputUnrecognised: "不是 presetscan 可读取的固件镜像、归档文件或应用包"
         case .inputLimit: "读取输入时达到限制，其余部分未读取：{0}"
         case .inputMissingPart: "输入缺少必要内容：{0}"
         case .inputDamaged: "输入结构损坏：{0}"

@@ -44,6 +44,8 @@ public enum MessageKey: String, CaseIterable, Codable, Sendable {
     case inputTruncated = "incomplete.input.truncated"
     case inputEncrypted = "incomplete.input.encrypted"
     case inputUnsupported = "incomplete.input.unsupported"
+    case inputUnreadFormat = "incomplete.input.unread-format"
+    case inputUnrecognised = "incomplete.input.unrecognised"
     case inputLimit = "incomplete.input.limit"
     case inputMissingPart = "incomplete.input.missing-part"
     case inputDamaged = "incomplete.input.damaged"
